@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+
+.PHONY: run test install db demo lint bench clean
+
+$(BIN)/activate: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+# A local config with fresh random keys, made once; never committed.
+instance/config.py:
+	mkdir -p instance
+	$(PYTHON) -c "import base64,os,secrets; print('SECRET_KEY = %r' % secrets.token_hex(32)); print('PII_KEY = %r' % base64.b64encode(os.urandom(32)).decode())" > $@
+
+db: install instance/config.py
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo --if-empty
+
+run: demo
+	@echo "serving on http://127.0.0.1:$(PORT)  (demo accounts: README.md)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache

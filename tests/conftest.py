@@ -1,0 +1,160 @@
+"""Fixtures: every test that uses `app` runs on SQLite and on a throwaway PostgreSQL.
+
+Each backend gets two template databases made once per session by the real
+migrations: "empty" (schema only) and "base" (the demo org tree, accounts and
+projects, no cases). Each test gets its own copy, so tests never share rows.
+"""
+
+import itertools
+import os
+import shutil
+
+import flask_migrate
+import psycopg
+import pytest
+
+from tests import pgserver
+from tests.factories import PASSWORD, TEST_CONFIG, Factory
+from workflow import MIGRATIONS
+from workflow.db import db
+from wsgi import create_app
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backends", default=os.environ.get("DONGQIAN_TEST_BACKENDS", "sqlite,postgresql"),
+                     help="comma-separated database backends to run the suite on")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        wanted = [b.strip() for b in metafunc.config.getoption("--backends").split(",") if b.strip()]
+        metafunc.parametrize("backend", wanted, scope="session")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    if not pgserver.available():
+        if os.environ.get("CI"):
+            pytest.fail("CI requires PostgreSQL: initdb/pg_ctl/postgres not found")
+        pytest.skip("PostgreSQL binaries not installed here")
+    server = pgserver.PgServer().start()
+    yield server
+    server.stop()
+
+
+def _build(uri, with_base):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        flask_migrate.upgrade(directory=MIGRATIONS)
+        if with_base:
+            Factory.seed_base()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def templates(backend, tmp_path_factory, request):
+    """Return {"empty": ..., "base": ...}: file paths (SQLite) or database names."""
+    if backend == "sqlite":
+        folder = tmp_path_factory.mktemp("sqlite-templates")
+        out = {}
+        for kind in ("empty", "base"):
+            path = folder / f"{kind}.sqlite3"
+            _build(f"sqlite:///{path}", kind == "base")
+            out[kind] = path
+        return out
+    server = request.getfixturevalue("pg_server")
+    with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
+        for kind in ("empty", "base"):
+            conn.execute(f"CREATE DATABASE tpl_{kind}")
+    for kind in ("empty", "base"):
+        _build(server.url(f"tpl_{kind}"), kind == "base")
+    return {"empty": "tpl_empty", "base": "tpl_base", "server": server}
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def database(backend, templates, tmp_path):
+    """Yield a factory: database(kind) -> URI of a fresh copy of a template."""
+    made = []
+
+    def copy(kind="base"):
+        if backend == "sqlite":
+            target = tmp_path / f"db-{kind}-{len(made)}.sqlite3"
+            shutil.copyfile(templates[kind], target)
+            made.append(target)
+            return f"sqlite:///{target}"
+        name = f"t_{os.getpid()}_{next(_counter)}"
+        server = templates["server"]
+        with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {templates[kind]}")
+        made.append(name)
+        return server.url(name)
+
+    yield copy
+    if backend != "sqlite" and made:
+        server = templates["server"]
+        with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
+            for name in made:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def make_app(database, tmp_path, monkeypatch, kind="base", **overrides):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database(kind), **overrides})
+    return app
+
+
+@pytest.fixture
+def app(database, tmp_path, monkeypatch):
+    """The app on a fresh copy of the base data (org tree, accounts, projects)."""
+    app = make_app(database, tmp_path, monkeypatch)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    # Rows are never attached to the shared machine, whatever the test did.
+    assert len(app.extensions["process_engine"].machine.models) == 0
+
+
+@pytest.fixture
+def empty_app(database, tmp_path, monkeypatch):
+    """The app on a migrated database with no rows at all."""
+    app = make_app(database, tmp_path, monkeypatch, kind="empty")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    """Factories for cases in any state (tests/factories.py)."""
+    return Factory(app)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username="demo-worker", password=PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

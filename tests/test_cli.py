@@ -1,0 +1,55 @@
+"""The domain commands, run as an operator would."""
+
+from sqlalchemy import func, select
+
+from workflow.db import db
+from workflow.models import Case, User
+
+
+def test_create_user_binds_to_a_unit(runner):
+    result = runner.invoke(args=["create-user", "li-si", "--role", "worker", "--unit", "前程社区党总支",
+                                 "--password", "long-enough-1"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "li-si"))
+    assert user.org_unit.name == "前程社区党总支" and user.check_password("long-enough-1")
+
+
+def test_create_user_with_unknown_unit_fails_clearly(runner):
+    result = runner.invoke(args=["create-user", "x", "--role", "worker", "--unit", "不存在", "--password", "long-enough-1"])
+    assert result.exit_code != 0 and "org unit '不存在': not found" in result.output
+
+
+def test_create_user_refuses_duplicate_and_short_password(runner):
+    dup = runner.invoke(args=["create-user", "demo-worker", "--role", "worker", "--unit", "前程社区党总支",
+                              "--password", "long-enough-1"])
+    assert "exists already" in dup.output
+    short = runner.invoke(args=["create-user", "new", "--role", "worker", "--unit", "前程社区党总支", "--password", "short"])
+    assert "at least 8 characters" in short.output
+
+
+def test_seed_demo_fills_every_state(empty_app, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-x")
+    result = empty_app.test_cli_runner().invoke(args=["seed-demo", "--people", "120"])
+    assert result.exit_code == 0, result.output
+    states = dict(db.session.execute(select(Case.state, func.count()).group_by(Case.state)).all())
+    assert set(states) == set(empty_app.extensions["process_engine"].definition.states)
+    assert sum(states.values()) == 120
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    assert {"demo-worker", "demo-supervisor", "demo-admin"} <= set(users)
+    assert users["demo-worker"].check_password("demo-pass-x")
+    assert users["demo-supervisor"].org_unit.kind == "street"
+    again = empty_app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+    assert db.session.scalar(select(func.count(Case.id))) == 120
+
+
+def test_process_diagram_is_mermaid_from_the_definition(runner):
+    result = runner.invoke(args=["process-diagram"])
+    lines = result.output.splitlines()
+    assert lines[0] == "stateDiagram-v2"
+    assert "    identified: 待走访" in lines
+    assert "    in_review --> visited: 退回修改" in lines
+    assert "    handover --> transferred: 接收" in lines
+    assert "    closed --> [*]" in lines
+    english = runner.invoke(args=["process-diagram", "--lang", "en"]).output
+    assert "    identified: To visit" in english.splitlines()

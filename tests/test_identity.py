@@ -1,0 +1,68 @@
+"""身份证号 and phone validation: valid numbers pass, each wrong part is named."""
+
+import pytest
+
+from workflow.identity import InvalidValue, clean_id_number, clean_mobile, clean_phone, mask_id, mask_phone
+from workflow.synthetic import Synth, wrong_check_digit
+
+VALID = Synth(7).id_number()
+
+
+def test_generated_numbers_are_valid_and_normalised():
+    synth = Synth(3)
+    for _ in range(500):
+        number = synth.id_number()
+        assert clean_id_number(number) == number
+    assert clean_id_number(" " + VALID[:6] + " " + VALID[6:].lower() + " ") == VALID.upper()
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "请填写身份证号"),
+        (VALID[:17], "身份证号应为18位，当前为17位"),
+        (VALID + "1", "身份证号应为18位，当前为19位"),
+        (VALID[:16] + "AB", "身份证号格式错误"),
+        (VALID[:6] + "20261332" + VALID[14:], "出生日期无效"),
+        (VALID[:6] + "21000101" + VALID[14:], "出生日期无效"),
+        ("990000" + VALID[6:], "地区码无效"),
+        (wrong_check_digit(VALID), "身份证号校验位错误"),
+    ],
+)
+def test_invalid_id_numbers_say_which_part_is_wrong(value, message):
+    with pytest.raises(InvalidValue) as err:
+        clean_id_number(value)
+    assert message in str(err.value)
+
+
+def test_mask_id_keeps_region_and_last_four():
+    assert mask_id("411402195201200039") == "4114**********0039"
+
+
+@pytest.mark.parametrize("value", ["13812345678", "+86 138 1234 5678", "138-1234-5678"])
+def test_valid_mobiles_are_normalised(value):
+    assert clean_mobile(value) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "请填写电话号码"),
+        ("1381234567", "手机号码无效"),
+        ("23812345678", "手机号码无效"),
+        ("abcdefg", "电话号码格式错误"),
+        ("0370-6601234", "请填写手机号码，不是座机号码"),
+    ],
+)
+def test_invalid_mobiles_are_refused(value, message):
+    with pytest.raises(InvalidValue) as err:
+        clean_mobile(value)
+    assert message in str(err.value)
+
+
+def test_landline_accepted_where_any_phone_is_allowed():
+    assert clean_phone("0370-6601234").startswith("0370")
+
+
+def test_mask_phone():
+    assert mask_phone("13812345678") == "138****5678"

@@ -1,0 +1,28 @@
+"""GET /healthz: the database's state (and the scheduler's heartbeat once it runs)."""
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from workflow.db import db
+
+bp = Blueprint("health", __name__)
+
+# Other parts (the scheduler) add a callable returning a dict of their own state.
+REPORTERS = []
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer JSON; 503 when the database does not answer."""
+    body = {"status": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+        body["database"] = {"state": "ok", "backend": db.engine.dialect.name}
+    except Exception as exc:  # any failure means "not healthy"; say which
+        current_app.logger.warning("health check: database: %s", exc)
+        db.session.rollback()
+        body["status"] = "error"
+        body["database"] = {"state": "error", "error": type(exc).__name__}
+    for reporter in REPORTERS:
+        body.update(reporter())
+    return jsonify(body), 200 if body["status"] == "ok" else 503

@@ -1,0 +1,17 @@
+"""The domain: models, the process definition (data), the engine and services."""
+
+import os
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def init_app(app):
+    """Attach the database, migrations, the process engine and the domain CLI."""
+    from flask_migrate import Migrate
+
+    from workflow import cli, db, engine, models  # noqa: F401  (models: register tables)
+
+    db.init_app(app)
+    Migrate(app, db.db, directory=MIGRATIONS, render_as_batch=True)
+    engine.init_app(app)
+    cli.init_app(app)

@@ -1,0 +1,70 @@
+"""Domain commands: create-user, seed-demo, process-diagram."""
+
+import os
+
+import click
+from flask import current_app
+from sqlalchemy import func, select
+
+from workflow.db import db
+from workflow.diagram import mermaid
+from workflow.engine import get_engine
+from workflow.models import OrgUnit, User
+from workflow.models.user import ROLES
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
+@click.option("--unit", "unit_name", required=True, help="Name of the org unit (unique).")
+@click.option("--name", "display_name", default=None, help="Display name; default the username.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(username, role, unit_name, display_name, password):
+    """Create a user bound to an org unit."""
+    units = db.session.scalars(select(OrgUnit).where(OrgUnit.name == unit_name)).all()
+    if len(units) != 1:
+        raise click.ClickException(
+            f"org unit {unit_name!r}: " + ("not found" if not units else "name is not unique")
+        )
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.ClickException(f"user {username!r} exists already")
+    if len(password) < 8:
+        raise click.ClickException("password: at least 8 characters")
+    user = User(username=username, display_name=display_name or username, role=role,
+                org_unit_id=units[0].id)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {username} in {units[0].name}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has data.")
+@click.option("--people", default=300, show_default=True)
+@click.option("--seed", default=20261125, show_default=True, help="Random seed.")
+def seed_demo(if_empty, people, seed):
+    """Load a demo district: org tree, users, a few hundred synthetic people in every state."""
+    from workflow.demo import seed_demo_data
+
+    if db.session.scalar(select(func.count(OrgUnit.id))):
+        if if_empty:
+            click.echo("database is not empty; demo data not loaded")
+            return
+        raise click.ClickException("database is not empty: seed-demo needs an empty database")
+    password = os.environ.get("DEMO_PASSWORD") or current_app.config.get("DEMO_PASSWORD", "demo")
+    summary = seed_demo_data(people=people, seed=seed, password=password)
+    for state, count in sorted(summary.items()):
+        click.echo(f"{state}: {count}")
+    click.echo("demo accounts: demo-worker, demo-supervisor, demo-admin")
+
+
+@click.command("process-diagram")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+def process_diagram(lang):
+    """Print the process as a Mermaid state diagram."""
+    click.echo(mermaid(get_engine().definition, language=lang), nl=False)
+
+
+def init_app(app):
+    for command in (create_user, seed_demo, process_diagram):
+        app.cli.add_command(command)

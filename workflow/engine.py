@@ -1,0 +1,202 @@
+"""The engine: one shared transitions Machine per definition, and fire().
+
+Rows are never attached to the machine: fire() hands the event a short-lived
+Subject that carries the state, and copies the result back to the row.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import Machine, MachineError
+
+from workflow import deadlines
+from workflow.db import db, utcnow
+from workflow.definition import load
+from workflow.effects import EFFECTS
+from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed
+from workflow.guards import CONDITIONS, GUARDS
+from workflow.models.history import TransitionRecord
+from workflow.models.user import ROLES
+from workflow.text import label
+
+
+@dataclass
+class Firing:
+    """What guards, conditions and effects see of one trigger being fired."""
+
+    definition: object
+    case: object
+    actor: object
+    trigger: str
+    from_state: str
+    now: datetime
+    reason: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+class Subject:
+    """Stands in for the row while the machine runs; holds the state and the firing."""
+
+    def __init__(self, firing):
+        self.state = firing.case.state
+        self.firing = firing
+
+
+def _run_condition(func, event):
+    return func(event.model.firing)
+
+
+def _run_effects(tdef, event):
+    event.model.firing.chosen = tdef
+    for name in tdef.after:
+        EFFECTS[name](event.model.firing)
+
+
+class Engine:
+    def __init__(self, definition):
+        self.definition = definition
+        self.machine = Machine(
+            model=None,
+            states=list(definition.states),
+            transitions=[self._machine_transition(t) for t in definition.transitions],
+            initial=definition.initial,
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="state",
+        )
+
+    @staticmethod
+    def _machine_transition(t):
+        return {
+            "trigger": t.trigger,
+            "source": list(t.sources),
+            "dest": t.dest,
+            "conditions": [partial(_run_condition, CONDITIONS[n]) for n in t.conditions],
+            "unless": [partial(_run_condition, CONDITIONS[n]) for n in t.unless],
+            "after": [partial(_run_effects, t)],
+        }
+
+    # ------------------------------------------------------------ questions
+
+    def in_scope(self, user, case, tdef=None):
+        """Say whether the user may act on the case (for this transition's scope)."""
+        path = user.org_unit.path
+        if tdef is not None and tdef.scope == "receiver":
+            return bool(case.handover_to_path) and case.handover_to_path.startswith(path)
+        return case.org_path.startswith(path)
+
+    def available(self, case, user):
+        """Return the transitions (one per trigger) this user may fire on the case now."""
+        found = {}
+        for t in self.definition.transitions_from(case.state):
+            if t.trigger in found or user.role not in t.roles:
+                continue
+            if self.in_scope(user, case, t):
+                found[t.trigger] = t
+        return list(found.values())
+
+    def problems(self, case, trigger, actor, **data):
+        """Return what is still missing before a trigger could fire (guards only)."""
+        tdefs = self.definition.transitions_from(case.state, trigger)
+        if not tdefs:
+            return []
+        firing = Firing(self.definition, case, actor, trigger, case.state, utcnow(), data=data)
+        return [p for name in tdefs[0].guards for p in GUARDS[name](firing)]
+
+    def state_label(self, state):
+        s = self.definition.states[state]
+        return label((s.zh, s.en))
+
+    def trigger_label(self, trigger):
+        t = next(t for t in self.definition.transitions if t.trigger == trigger)
+        return label((t.zh, t.en))
+
+    # --------------------------------------------------------------- firing
+
+    def fire(self, case, trigger, actor, *, expected_version=None, reason=None,
+             now=None, commit=True, **data):
+        """Fire a trigger on a case as one transaction; raise a ProcessError if refused."""
+        try:
+            record = self._fire(case, trigger, actor, expected_version, reason, now or utcnow(), data)
+            db.session.flush()
+        except StaleDataError:
+            db.session.rollback()
+            raise Conflict() from None
+        except Exception:
+            db.session.rollback()
+            raise
+        if commit:
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                raise Conflict() from None
+        return record
+
+    def _fire(self, case, trigger, actor, expected_version, reason, now, data):
+        tdefs = self.definition.transitions_from(case.state, trigger)
+        if trigger not in self.definition.triggers:
+            raise NotAllowed(_("未知的操作：%(trigger)s", trigger=trigger))
+        scoped = tdefs[0] if tdefs else None
+        if not self.in_scope(actor, case, scoped):
+            raise CaseNotFound()
+        if expected_version is not None and int(expected_version) != case.version:
+            raise Conflict()
+        if not tdefs:
+            raise NotAllowed(_("当前状态“%(state)s”不能执行“%(action)s”",
+                               state=self.state_label(case.state), action=self.trigger_label(trigger)))
+        tdef = tdefs[0]
+        if actor.role not in tdef.roles:
+            raise NotAllowed(_("您的角色（%(role)s）不能执行“%(action)s”",
+                               role=label(ROLES[actor.role]), action=self.trigger_label(trigger)))
+        reason = (reason or "").strip() or None
+        if tdef.reason == "required" and not reason:
+            raise GuardFailed([_("请填写原因")])
+        firing = Firing(self.definition, case, actor, trigger, case.state, now, reason, data)
+        problems = [p for name in tdef.guards for p in GUARDS[name](firing)]
+        if problems:
+            raise GuardFailed(problems)
+        subject = Subject(firing)
+        try:
+            fired = self.machine.events[trigger].trigger(subject)
+        except MachineError:
+            fired = False
+        if not fired:
+            raise NotAllowed(_("当前不能执行“%(action)s”", action=self.trigger_label(trigger)))
+        case.state = subject.state
+        if case.state != firing.from_state:
+            case.state_entered_at = now
+        deadlines.refresh(self.definition, case)
+        record = TransitionRecord(
+            case_id=case.id, trigger=trigger, from_state=firing.from_state, to_state=case.state,
+            actor_id=actor.id, at=now, reason=reason, data=_history_data(data),
+        )
+        db.session.add(record)
+        return record
+
+
+def _history_data(data):
+    """Keep plain facts for the history row (ids and short text), never objects."""
+    out = {}
+    for key, value in data.items():
+        if hasattr(value, "id"):
+            out[key + "_id"] = value.id
+        elif isinstance(value, (str, int, float, bool)) or value is None:
+            out[key] = value
+    return out or None
+
+
+
+def init_app(app):
+    """Load and check the definition once; a broken file stops start-up."""
+    definition = load(app.config["PROCESS_DEFINITION"], GUARDS, CONDITIONS, EFFECTS)
+    app.extensions["process_engine"] = Engine(definition)
+
+
+def get_engine():
+    """Return the engine of the current app."""
+    return current_app.extensions["process_engine"]
