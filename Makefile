@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test install db demo lint bench clean
+.PHONY: run test install system-deps db demo lint bench clean
 
 $(BIN)/activate: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,11 @@ run: demo
 	@echo "serving on http://127.0.0.1:$(PORT)  (demo accounts: README.md)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install
+# Chromium, a CJK font and PostgreSQL binaries from apt when missing (root only).
+system-deps:
+	bash .ci/system-deps.sh
+
+test: install system-deps
 	$(BIN)/python -m pytest
 
 lint: install
