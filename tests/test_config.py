@@ -41,8 +41,20 @@ def test_instance_config_file_is_read(tmp_path, monkeypatch):
     assert app.config["SECRET_KEY"] == "from-file" and app.config["CASES_PER_PAGE"] == 9
 
 
-def test_missing_instance_config_names_the_setting(tmp_path, monkeypatch):
+def test_missing_instance_config_stops_with_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("DONGQIAN_SECRET_KEY", raising=False)
-    with pytest.raises(ConfigError, match="SECRET_KEY is not set: put it in instance/config.py"):
+    with pytest.raises(SystemExit) as exit_:
         create_app()
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        "dongqian: cannot start: SECRET_KEY is not set: put it in instance/config.py or DONGQIAN_SECRET_KEY\n")
+
+
+def test_wrong_environment_setting_stops_with_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "config.py").write_text(f"SECRET_KEY = 'x'\nPII_KEY = {TEST_CONFIG['PII_KEY']!r}\n")
+    monkeypatch.setenv("DONGQIAN_PII_KEY", "bad")
+    with pytest.raises(SystemExit):
+        create_app()
+    assert capsys.readouterr().err == "dongqian: cannot start: PII_KEY is not valid base64\n"
