@@ -57,7 +57,8 @@ class FileLock:
 
     def __init__(self, path):
         self.path = path
-        self.lock = filelock.FileLock(path)
+        # Not thread-local: the heartbeat job checks it from a worker thread.
+        self.lock = filelock.FileLock(path, thread_local=False)
 
     def try_acquire(self):
         try:

@@ -66,8 +66,7 @@ def run_forever(app, echo):
     jobs.bind(app, scheduler=scheduler, lock=lock, started_at=utcnow())
     try:
         register(scheduler, app.config, utcnow())
-        jobs.write_next_runs(scheduler, utcnow())
-        db.session.commit()
+        jobs.heartbeat()  # the first beat names this process before any job runs
         echo(f"leader: {jobs.state['holder']} runs jobs " + ", ".join(j.id for j in scheduler.get_jobs()))
         scheduler.start()  # blocks until shutdown
     except (KeyboardInterrupt, SystemExit):
