@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from scheduler.messages import task_label
 from scheduler.recipients import Directory
+from scheduler.scan import responsible
 from scheduler.settings import digest_clock, local, zone
 from workflow.db import db
 from workflow.models import Case, Person
@@ -41,8 +42,8 @@ def run(now):
     start = instant.replace(hour=0, minute=0)
     end = start + timedelta(days=1)
     rows = db.session.execute(
-        select(Case.id, Case.next_due_at, Case.due_kind, Case.worker_id, Case.org_path,
-               Person.name.label("person_name"))
+        select(Case.id, Case.next_due_at, Case.due_kind, Case.state, Case.worker_id, Case.org_path,
+               Case.handover_to_path, Person.name.label("person_name"))
         .join(Person, Person.id == Case.person_id)
         .where(Case.next_due_at < end)
         .order_by(Case.next_due_at, Case.id)
@@ -50,7 +51,7 @@ def run(now):
     directory = Directory()
     per_worker = defaultdict(lambda: ([], []))
     for row in rows:
-        for user in directory.responsible(row.worker_id, row.org_path):
+        for user in responsible(row, directory):
             per_worker[user.id][0 if row.next_due_at >= start else 1].append(row)
     result = DigestResult(day=instant.strftime("%Y-%m-%d"), workers=len(per_worker))
     for user_id, (today, overdue) in per_worker.items():

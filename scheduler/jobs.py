@@ -14,7 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler import delivery, digest, scan
-from scheduler.settings import parse_clock
+from scheduler.settings import parse_clock, parse_instant
 from workflow.db import db, utcnow
 from workflow.models import SchedulerHeartbeat, SchedulerJob
 
@@ -35,9 +35,10 @@ def holder_name(prefix=""):
 
 
 def _as_of(at):
+    """The instant a job runs as: now, an aware datetime, or ISO text (local without an offset)."""
     if at is None:
         return utcnow()
-    return at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return at if isinstance(at, datetime) else parse_instant(at)
 
 
 def _run(job_id, work, at):

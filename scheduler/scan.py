@@ -39,7 +39,7 @@ def due_query(horizon):
     return (
         select(Case.id.label("case_id"), Case.next_due_at, Case.due_kind, Case.state,
                Case.state_entered_at, Case.worker_id, Case.org_unit_id, Case.org_path,
-               Case.last_contact_at, Case.moved_out_at, Person.id.label("person_id"),
+               Case.last_contact_at, Case.moved_out_at, Case.handover_to_path, Person.id.label("person_id"),
                Person.name.label("person_name"), Person.is_party_member, Person.reminder_opt_out,
                OrgUnit.name.label("unit_name"))
         .join(Person, Person.id == Case.person_id)
@@ -68,7 +68,7 @@ def run(now, batch=BATCH):
 def reminders(row, now, directory):
     """Yield the messages one due case calls for as of now (enqueue keyword arguments)."""
     cfg = current_app.config
-    workers = directory.responsible(row.worker_id, row.org_path)
+    workers = responsible(row, directory)
     base = {"case_id": row.case_id, "due_at": row.next_due_at, "link": f"/cases/{row.case_id}"}
     late = now - row.next_due_at
     if row.state in cfg["ESCALATE_AT_ONCE_STATES"]:
@@ -97,9 +97,24 @@ def _to_users(kind, text, users, base):
                "user": user}
 
 
+def _receiving(row):
+    """A handover's own deadline is the receiving unit's to meet (DESIGN.md §3)."""
+    return bool(row.handover_to_path) and row.due_kind == row.state
+
+
+def responsible(row, directory):
+    """Who must act on the deadline: the case's worker, or the receiver's during a handover."""
+    if _receiving(row):
+        return directory.responsible(None, row.handover_to_path)
+    return directory.responsible(row.worker_id, row.org_path)
+
+
 def _to_leaders(kind, text, row, directory, base):
     """The subtree's supervisors, and the unit's group robot when this kind goes there."""
-    yield from _to_users(kind, text, directory.supervisors_of(row.org_path), base)
+    supervisors = list(directory.supervisors_of(row.org_path))
+    if _receiving(row):
+        supervisors += [u for u in directory.supervisors_of(row.handover_to_path) if u not in supervisors]
+    yield from _to_users(kind, text, supervisors, base)
     cfg = current_app.config
     robot = directory.robot_unit(row.org_path)
     if robot is not None and kind in cfg["WEBHOOK_KINDS"] and "webhook" in cfg["NOTIFY_CHANNELS"]:

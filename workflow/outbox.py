@@ -68,8 +68,11 @@ def enqueue(*, kind, recipient, title, body="", case_id=None, due_at=None, user=
             unit=None, person_id=None, link=None, key=None, now=None):
     """Write one message and its deliveries unless its key exists; return True if written."""
     now = now or utcnow()
+    key = key or dedupe_key(case_id, due_at, kind, recipient)
+    if len(key) > 255:
+        raise ValueError("a message key has at most 255 characters")
     values = {
-        "dedupe_key": key or dedupe_key(case_id, due_at, kind, recipient),
+        "dedupe_key": key,
         "kind": kind, "case_id": case_id, "due_at": due_at, "recipient": recipient,
         "user_id": user.id if user is not None else None,
         "unit_id": unit.id if unit is not None else None,

@@ -10,6 +10,7 @@ from tests.scheduler.conftest import free_port, frozen, local
 from workflow import registration
 from workflow.db import db
 from workflow.models import Delivery, InboxItem, OutboxMessage
+from workflow.outbox import notify
 
 T0 = local(2026, 11, 20, 9, 0)
 
@@ -147,3 +148,16 @@ def test_unreachable_smtp_gives_up_after_the_last_attempt_and_the_inbox_still_ge
 
 def _phone(case):
     return registration.current_entries(case.id)["contact"].phone
+
+
+def test_notify_reaches_a_unit_robot_and_a_person_through_their_branch(run, make, robot):
+    make.unit("绿苑小区楼院党支部").webhook_url = robot.url
+    db.session.commit()
+    case = made(make, "following", member=True)
+    assert notify(make.unit("绿苑小区楼院党支部"), "notice", "本周六开展主题党日", "地点：社区活动室")
+    assert notify(case.person, "notice", "请回复近况", case=case)
+    db.session.commit()
+    assert run.deliver_due().outcomes == {"sent": 2}
+    contents = [(p["json"]["text"]["content"], p["json"]["text"].get("mentioned_mobile_list")) for p in robot.posts]
+    assert contents == [("【动迁登记跟踪】本周六开展主题党日\n地点：社区活动室", None),
+                        ("【动迁登记跟踪】请回复近况\n", [_phone(case)])]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from scheduler import scan
 from tests.scheduler.conftest import frozen, local, outbox
 from workflow.db import db
+from workflow.engine import get_engine
 from workflow.models import Delivery, OutboxMessage
 
 T0 = local(2026, 11, 20, 9, 0)  # cases are made then; 待走访 is due 7 days later, 11-27 09:00
@@ -88,6 +89,18 @@ def test_six_months_without_contact_is_a_serious_case_for_the_supervisor(run, ma
                                                 ("serious", ids["lvyuan-supervisor"], case.id)])
     body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "serious").limit(1))
     assert "自2026-11-20起已183天未联系" in body
+
+
+def test_handover_waiting_for_an_answer_reminds_the_receiving_unit(run, make, ids):
+    case = made(make, "following")
+    with frozen(T0):
+        get_engine().fire(case, "hand_over", make.user("demo-worker"), kind="resettle",
+                          to_unit=make.unit("清江社区党总支"))
+    run.scan_due(T0 + timedelta(days=8))  # the receiver had seven days to accept or reject
+    assert outbox() == [("overdue", ids["qingjiang-worker"], case.id)]
+    run.scan_due(T0 + timedelta(days=15))
+    assert sorted(outbox("escalation")) == sorted([("escalation", ids["demo-supervisor"], case.id),
+                                                   ("escalation", ids["lvyuan-supervisor"], case.id)])
 
 
 def test_case_without_a_worker_goes_to_the_workers_of_the_nearest_unit(run, make, ids):
