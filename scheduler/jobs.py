@@ -95,6 +95,10 @@ def heartbeat():
         db.session.add(row)
         if scheduler is not None:
             write_next_runs(scheduler, now)
+        own = db.session.get(SchedulerJob, "heartbeat") or SchedulerJob(job_id="heartbeat")
+        own.last_run_at, own.last_as_of, own.holder = now, now, state["holder"]
+        own.last_summary, own.last_error = f"leader {state['holder']} alive", None
+        db.session.add(own)
         db.session.commit()
 
 

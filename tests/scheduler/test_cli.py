@@ -77,6 +77,7 @@ def test_status_shows_jobs_next_runs_and_the_last_heartbeat(runner_, app, client
     assert "next 2026-12-01 08:30  last never" in lines["daily_digest"]
     assert "next 2026-12-01 08:15" in lines["scan_due"]
     assert "last 2026-12-01 08:00 (as of 2026-12-01 08:00): 0 cases due or near due" in lines["scan_due"]
+    assert "last 2026-12-01 08:00 (as of 2026-12-01 08:00): leader test-holder alive" in lines["heartbeat"]
     assert health["status"] == "ok" and health["scheduler"]["state"] == "ok"
     assert health["scheduler"]["leader"] == "test-holder"
     with frozen(local(2026, 12, 1, 8, 10)):
