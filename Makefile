@@ -26,8 +26,11 @@ db: install instance/config.py
 demo: db
 	$(FLASK) seed-demo --if-empty
 
+# The reminder scheduler runs beside the web server as its own process, and stops with it.
 run: demo
-	@echo "serving on http://127.0.0.1:$(PORT)  (demo accounts: README.md)"
+	@echo "serving on http://127.0.0.1:$(PORT)  (demo accounts: README.md); scheduler in the background"
+	@$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Chromium, a CJK font and PostgreSQL binaries from apt when missing (root only).

@@ -2,4 +2,11 @@
 
 
 def init_app(app):
-    """Register the scheduler's CLI; nothing runs inside the web process."""
+    """Check the settings and register the CLI and the /healthz report; nothing runs here."""
+    from scheduler import cli, settings, status
+    from web import health
+
+    settings.check(app.config)
+    app.cli.add_command(cli.group)
+    if status.health_report not in health.REPORTERS:
+        health.REPORTERS.append(status.health_report)

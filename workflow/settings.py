@@ -20,6 +20,39 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # set True behind HTTPS (docs/deploy.md)
+    # Scheduler and reminders (docs/scheduler.md); checked by scheduler.settings.
+    "SCHEDULER_TIMEZONE": "Asia/Shanghai",  # local time of the digest and of message text
+    "REMINDER_LEAD_DAYS": 2,  # remind the worker this many days before a deadline
+    "ESCALATION_DAYS": 7,  # overdue longer than this: the subtree's supervisors are told
+    "ESCALATE_AT_ONCE_STATES": ["lost"],  # these states go to the supervisors at once
+    "SERIOUS_NO_CONTACT_DAYS": 182,  # six months without contact: a serious case
+    "MEMBER_REMINDERS": False,  # 组织生活 reminders to party members themselves
+    "MEMBER_REMINDER_STATES": ["following"],
+    "DIGEST_TIME": "08:30",  # daily digest per worker, local time (HH:MM)
+    "DIGEST_MAX_ITEMS": 20,  # cases listed per section of a digest
+    "NOTIFY_CHANNELS": ["inbox", "email", "webhook"],  # channels that may be used
+    "WEBHOOK_KINDS": ["escalation", "lost", "serious"],  # also posted to the unit's group robot
+    "WEBHOOK_PREFIX": "【动迁登记跟踪】",  # first words of a robot message (钉钉 keyword check)
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    "SMTP_HOST": None,  # e-mail is off until a host is set
+    "SMTP_PORT": 25,
+    "SMTP_SENDER": "dongqian@localhost",
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "none",  # none, starttls or ssl
+    "SMTP_TIMEOUT_SECONDS": 10,
+    "PUBLIC_BASE_URL": None,  # e.g. https://dongqian.example.gov.cn; links in e-mail and robot text
+    "REMINDER_SCAN_MINUTES": 15,
+    "DELIVERY_INTERVAL_SECONDS": 60,
+    "DELIVERY_BATCH": 200,
+    "DELIVERY_MAX_ATTEMPTS": 8,
+    "DELIVERY_BACKOFF_SECONDS": 60,  # doubles after every failed attempt
+    "DELIVERY_BACKOFF_MAX_SECONDS": 6 * 3600,
+    "SCHEDULER_HEARTBEAT_SECONDS": 30,
+    "SCHEDULER_STALE_SECONDS": 180,  # /healthz calls a heartbeat older than this stale
+    "SCHEDULER_MISFIRE_GRACE_SECONDS": 12 * 3600,  # downtime shorter than this is caught up
+    "SCHEDULER_LEADER_RETRY_SECONDS": 5,  # how often a waiting scheduler tries the lock
+    "SCHEDULER_LOCK_FILE": None,  # SQLite: default <database file>.scheduler.lock
 }
 
 

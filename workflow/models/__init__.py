@@ -5,18 +5,26 @@ from workflow.models.case import Case
 from workflow.models.contact import ContactLog
 from workflow.models.history import TransitionRecord
 from workflow.models.org import OrgUnit
+from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxMessage
 from workflow.models.people import Person, Project
 from workflow.models.registration import RegistrationEntry
+from workflow.models.scheduler import SchedulerHeartbeat, SchedulerJob
 from workflow.models.user import User
 
 __all__ = [
     "AuditEvent",
     "Case",
     "ContactLog",
+    "Delivery",
+    "DeliveryAttempt",
+    "InboxItem",
     "OrgUnit",
+    "OutboxMessage",
     "Person",
     "Project",
     "RegistrationEntry",
+    "SchedulerHeartbeat",
+    "SchedulerJob",
     "TransitionRecord",
     "User",
 ]

@@ -1,0 +1,166 @@
+"""The due-and-overdue scan, run at explicit instants: who is told what, and only once."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from scheduler import scan
+from tests.scheduler.conftest import frozen, local, outbox
+from workflow.db import db
+from workflow.engine import get_engine
+from workflow.models import Delivery, OutboxMessage
+
+T0 = local(2026, 11, 20, 9, 0)  # cases are made then; 待走访 is due 7 days later, 11-27 09:00
+
+
+@pytest.fixture
+def ids(make):
+    """User ids by username, and the recipient key of each."""
+    return {name: f"user:{make.user(name).id}" for name in
+            ("demo-worker", "demo-supervisor", "lvyuan-supervisor", "qingjiang-worker", "demo-admin")}
+
+
+def made(make, state="identified", when=T0, **kwargs):
+    with frozen(when):
+        return make.case(state, **kwargs)
+
+
+def test_near_due_deadline_reminds_the_worker_once(run, make, ids):
+    case = made(make)
+    run.scan_due(local(2026, 11, 24, 8, 0))  # three days ahead: not yet
+    assert outbox() == []
+    run.scan_due(local(2026, 11, 25, 10, 0))  # inside the two-day lead
+    run.scan_due(local(2026, 11, 26, 10, 0))
+    assert outbox() == [("near_due", ids["demo-worker"], case.id)]
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.title == f"即将到期：{case.person.name}（待走访）"
+    assert "期限是11-27 09:00，还有1天" in message.body
+    assert message.link == f"/cases/{case.id}"
+
+
+def test_overdue_reminds_the_worker_but_not_yet_the_supervisors(run, make, ids):
+    case = made(make)
+    result = run.scan_due(local(2026, 11, 30, 10, 0))
+    assert outbox() == [("overdue", ids["demo-worker"], case.id)]
+    assert "已逾期3天" in db.session.scalar(select(OutboxMessage.body))
+    assert result.written == {"overdue": 1}
+
+
+def test_overdue_beyond_seven_days_escalates_to_the_supervisors_of_the_subtree(run, make, ids):
+    lvyuan = made(make)
+    qingjiang = made(make, unit="清江花园楼院党支部", worker="qingjiang-worker")
+    run.scan_due(local(2026, 12, 3, 10, 0))  # six days late: below the line
+    assert outbox("escalation") == []
+    run.scan_due(local(2026, 12, 5, 10, 0))  # eight days late
+    escalated = sorted(outbox("escalation"))
+    assert escalated == sorted([
+        ("escalation", ids["demo-supervisor"], lvyuan.id), ("escalation", ids["lvyuan-supervisor"], lvyuan.id),
+        ("escalation", ids["demo-supervisor"], qingjiang.id),
+    ])
+    assert ids["demo-admin"] not in {r for _k, r, _c in outbox()}
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "escalation",
+                                                              OutboxMessage.case_id == lvyuan.id))
+    assert "已逾期8天，超过7天督办线" in body and "责任人：王晓红" in body
+
+
+def test_escalation_threshold_is_a_setting(run, app, make, ids):
+    case = made(make)
+    app.config["ESCALATION_DAYS"] = 3
+    run.scan_due(local(2026, 12, 1, 10, 0))  # four days late
+    assert ("escalation", ids["lvyuan-supervisor"], case.id) in outbox()
+
+
+def test_lost_case_goes_to_the_supervisors_at_once(run, make, ids):
+    case = made(make, "lost")
+    run.scan_due(T0 + timedelta(hours=1))
+    assert sorted(outbox()) == sorted([("lost", ids["demo-supervisor"], case.id),
+                                       ("lost", ids["lvyuan-supervisor"], case.id)])
+    title = db.session.scalar(select(OutboxMessage.title).limit(1))
+    assert title == f"失联督办：{case.person.name}"
+
+
+def test_six_months_without_contact_is_a_serious_case_for_the_supervisor(run, make, ids):
+    case = made(make, "following", member=True)  # moved out at T0; due every 30 days
+    run.scan_due(T0 + timedelta(days=150))
+    assert outbox("serious") == [] and len(outbox("escalation")) == 2
+    run.scan_due(T0 + timedelta(days=183))
+    assert sorted(outbox("serious")) == sorted([("serious", ids["demo-supervisor"], case.id),
+                                                ("serious", ids["lvyuan-supervisor"], case.id)])
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "serious").limit(1))
+    assert "自2026-11-20起已183天未联系" in body
+
+
+def test_handover_waiting_for_an_answer_reminds_the_receiving_unit(run, make, ids):
+    case = made(make, "following")
+    with frozen(T0):
+        get_engine().fire(case, "hand_over", make.user("demo-worker"), kind="resettle",
+                          to_unit=make.unit("清江社区党总支"))
+    run.scan_due(T0 + timedelta(days=8))  # the receiver had seven days to accept or reject
+    assert outbox() == [("overdue", ids["qingjiang-worker"], case.id)]
+    run.scan_due(T0 + timedelta(days=15))
+    assert sorted(outbox("escalation")) == sorted([("escalation", ids["demo-supervisor"], case.id),
+                                                   ("escalation", ids["lvyuan-supervisor"], case.id)])
+
+
+def test_case_without_a_worker_goes_to_the_workers_of_the_nearest_unit(run, make, ids):
+    case = made(make)
+    case.worker_id = None
+    db.session.commit()
+    run.scan_due(local(2026, 11, 28, 10, 0))
+    assert outbox() == [("overdue", ids["demo-worker"], case.id)]
+
+
+def test_scan_run_twice_writes_each_reminder_once(run, make):
+    made(make)
+    made(make, "lost")
+    made(make, "identified", when=T0 - timedelta(days=10))  # escalated by 12-01
+    made(make, "identified", when=T0 + timedelta(days=5))  # near due on 12-01
+    first = run.scan_due(local(2026, 12, 1, 8, 30))
+    before = outbox()
+    second = run.scan_due(local(2026, 12, 1, 8, 30))
+    assert outbox() == before and len(before) == sum(first.written.values()) == 7
+    assert sum(second.written.values()) == 0 and second.existing == 7
+    assert db.session.scalar(select(func.count(Delivery.id))) == 7  # one inbox delivery each
+
+
+def test_crash_mid_scan_then_rerun_writes_each_reminder_once(run, app, make, monkeypatch):
+    cases = [made(make) for _ in range(4)]
+    now = local(2026, 11, 28, 10, 0)
+    real_enqueue, calls = scan.enqueue, []
+
+    def crash_on_third(**message):
+        calls.append(message["case_id"])
+        if len(calls) == 3:
+            raise RuntimeError("scheduler killed")
+        return real_enqueue(**message)
+
+    monkeypatch.setattr(scan, "enqueue", crash_on_third)
+    with app.app_context(), pytest.raises(RuntimeError):
+        scan.run(now, batch=2)
+    assert len(outbox()) == 2  # the first batch was committed, the rest died with the crash
+    monkeypatch.setattr(scan, "enqueue", real_enqueue)
+    again = run.scan_due(now)
+    assert sorted(c for _k, _r, c in outbox()) == sorted(c.id for c in cases)
+    assert sum(again.written.values()) == 2 and again.existing == 2
+    run.scan_due(now)
+    assert len(outbox()) == 4
+
+
+def test_scan_reads_only_due_cases_through_the_deadline_index(run, make, backend):
+    due = made(make)
+    for _ in range(3):
+        later = made(make)
+        later.next_due_at = later.next_due_at + timedelta(days=200)
+    db.session.commit()
+    result = run.scan_due(local(2026, 11, 28, 10, 0))
+    assert result.cases == 1 and outbox() == [("overdue", outbox()[0][1], due.id)]
+    sql = str(scan.due_query(local(2026, 11, 30, 0, 0)).compile(
+        dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    with db.engine.connect() as conn:
+        if backend == "sqlite":
+            plan = " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        else:
+            conn.execute(text("SET enable_seqscan = off"))
+            plan = " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql)))
+    assert "ix_cases_next_due_at" in plan
