@@ -7,12 +7,15 @@ from workflow.models.history import TransitionRecord
 from workflow.models.org import OrgUnit
 from workflow.models.people import Person, Project
 from workflow.models.registration import RegistrationEntry
+from workflow.models.supervisor import HealthSnapshot, ImportBatch
 from workflow.models.user import User
 
 __all__ = [
     "AuditEvent",
     "Case",
     "ContactLog",
+    "HealthSnapshot",
+    "ImportBatch",
     "OrgUnit",
     "Person",
     "Project",
