@@ -5,7 +5,7 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import auth, cases, health, i18n, views
+    from web import auth, cases, health, i18n, supervisor, views
 
     CSRFProtect(app)
     i18n.init_app(app)
@@ -13,3 +13,4 @@ def init_app(app):
     views.init_app(app)
     for module in (auth, cases, health):
         app.register_blueprint(module.bp)
+    supervisor.init_app(app)
