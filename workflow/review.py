@@ -77,7 +77,7 @@ def approve_many(case_ids, actor, now=None):
             outcomes.append(Outcome(case_id, f"#{case_id}", False, exc.message))
             continue
         name = case.person.name
-        problems = review_problems(case, actor, now)
+        problems = review_problems(case, actor, now) if case.state in review_states() else []
         if problems:
             outcomes.append(Outcome(case_id, name, False, _("未通过检查：") + "；".join(problems)))
             continue

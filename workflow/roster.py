@@ -45,6 +45,7 @@ class RosterRow:
     id_number: str | None = None
     unit: object = None
     person_id: int | None = None
+    id_hash: str | None = None
     errors: list = field(default_factory=list)
     skip: str | None = None
 
@@ -75,7 +76,9 @@ class Preview:
 
 def check(filename, data, project, viewer, worker=None):
     """Read and check every row; nothing is written. Raises RosterFileError on a bad file."""
-    rows = [_check_fields(raw, _unit_finder(viewer), worker) for raw in read(filename, data)]
+    raws = read(filename, data)
+    units = _unit_finder(viewer)
+    rows = [_check_fields(raw, units, worker) for raw in raws]
     _check_duplicates(rows)
     _find_existing(rows, project)
     return Preview(rows)
@@ -137,7 +140,10 @@ def _check_duplicates(rows):
 
 def _find_existing(rows, project):
     """Mark rows whose person exists (by blind index) and skip those already in the project."""
-    by_hash = {pii.blind_index(r.id_number): r for r in rows if r.id_number and not r.errors}
+    for row in rows:
+        if row.id_number and not row.errors:
+            row.id_hash = pii.blind_index(row.id_number)
+    by_hash = {r.id_hash: r for r in rows if r.id_hash}
     hashes = list(by_hash)
     for start in range(0, len(hashes), BATCH):
         chunk = hashes[start:start + BATCH]
@@ -225,23 +231,25 @@ def _insert(rows, project, viewer, worker, now, batch_id):
     """Write people, cases, their first history row and the given 五必登, in bulk."""
     if not rows:
         return
-    fresh = [r for r in rows if r.person_id is None]
+    # RETURNING the natural key with the id: rows are matched by it, not by order, so
+    # the driver may batch freely (ordered RETURNING would fall back to a row at a time).
+    fresh = {r.id_hash: r for r in rows if r.person_id is None}
     if fresh:
-        people = [_person(r, now) for r in fresh]
-        result = db.session.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), people)
-        for row, person_id in zip(fresh, result.scalars(), strict=True):
-            row.person_id = person_id
+        people = [_person(r, now) for r in fresh.values()]
+        for person_id, id_hash in db.session.execute(insert(Person).returning(Person.id, Person.id_hash), people):
+            fresh[id_hash].person_id = person_id
     definition = get_engine().definition
     cases = [_case(r, project, worker, definition, now) for r in rows]
-    result = db.session.execute(insert(Case).returning(Case.id, sort_by_parameter_order=True), cases)
-    case_ids = list(result.scalars())
+    ids = dict(db.session.execute(insert(Case).returning(Case.person_id, Case.id), cases).all())
+    case_ids = [ids[r.person_id] for r in rows]
     db.session.execute(insert(TransitionRecord), [
         {"case_id": cid, "trigger": "list", "from_state": "", "to_state": definition.initial,
          "actor_id": viewer.id, "at": now, "data": {"import_batch_id": batch_id}} for cid in case_ids
     ])
     entries = [e for row, cid in zip(rows, case_ids, strict=True) for e in _entries(row, cid, viewer, now)]
     if entries:
-        db.session.execute(insert(RegistrationEntry), entries)
+        # Core insert into the table: one executemany (the ORM path sent these row by row).
+        db.session.execute(insert(RegistrationEntry.__table__), entries)
 
 
 def _person(row, now):
@@ -261,8 +269,9 @@ def _case(row, project, worker, definition, now):
 
 
 def _entries(row, case_id, viewer, now):
+    # Every row has the same keys, so all of them go in one executemany.
     common = {"case_id": case_id, "is_current": True, "source": "import", "recorded_at": now,
-              "recorded_by_id": viewer.id}
+              "recorded_by_id": viewer.id, "address": None, "phone": None}
     out = []
     if row.address:
         out.append({**common, "item": "original_address", "address": row.address[:300]})
