@@ -2,15 +2,16 @@
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import abort, g, render_template, request
 
 from forms.audit import AuditFilterForm
+from web.supervisor import blueprint
 from workflow import audit_log
 from workflow.errors import CaseNotFound
 from workflow.link_health import local_zone
 from workflow.services import load_case
 
-bp = Blueprint("audit_view", __name__)
+bp = blueprint("audit_view", __name__)
 PER_PAGE = 50
 
 

@@ -1,12 +1,12 @@
 """The supervisor's case list: exactly the cases behind a dashboard number, to act on."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forms.ledger import ExportForm
 from forms.reassign import reassign_form
-from web.supervisor import current_filter, selected_ids
+from web.supervisor import blueprint, current_filter, selected_ids
 from workflow.case_filter import BUCKET_LABELS, select_cases
 from workflow.db import db, utcnow
 from workflow.engine import get_engine
@@ -14,7 +14,7 @@ from workflow.models import Case, OrgUnit, Person, User
 from workflow.reassign import reassign_many
 from workflow.services import units_in
 
-bp = Blueprint("caselist", __name__)
+bp = blueprint("caselist", __name__)
 
 
 @bp.get("/cases")

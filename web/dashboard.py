@@ -1,12 +1,13 @@
 """The supervisor's overview: counts by state and unit, overdue buckets, link health."""
 
-from flask import Blueprint, g, render_template
+from flask import g, render_template
 
+from web.supervisor import blueprint
 from workflow import dashboard, link_health
 from workflow.case_filter import BUCKET_LABELS, BUCKETS
 from workflow.db import utcnow
 
-bp = Blueprint("dashboard", __name__)
+bp = blueprint("dashboard", __name__)
 
 
 @bp.get("/")

@@ -2,16 +2,16 @@
 
 import io
 
-from flask import Blueprint, g, request, send_file
+from flask import g, request, send_file
 from flask_babel import gettext as _
 
 from forms.ledger import ExportForm
-from web.supervisor import current_filter
+from web.supervisor import blueprint, current_filter
 from workflow import ledger
 from workflow.db import utcnow
 from workflow.link_health import local_zone
 
-bp = Blueprint("ledger", __name__)
+bp = blueprint("ledger", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -1,11 +1,12 @@
 """The live process, drawn from the definition, with the cases per state in the subtree."""
 
-from flask import Blueprint, g, render_template, url_for
+from flask import g, render_template, url_for
 
+from web.supervisor import blueprint
 from workflow import dashboard, process_svg
 from workflow.engine import get_engine
 
-bp = Blueprint("process_page", __name__)
+bp = blueprint("process_page", __name__)
 
 
 @bp.get("/process")

@@ -1,10 +1,10 @@
 """The review queue (待审核): approve one or several clean cases, or send one back."""
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from forms.review import ReviewForm, SendBackForm
-from web.supervisor import ROLES, selected_ids
+from web.supervisor import ROLES, blueprint, selected_ids
 from workflow import review
 from workflow.db import db, utcnow
 from workflow.errors import CaseNotFound, ProcessError
@@ -12,7 +12,7 @@ from workflow.models import Case
 from workflow.models.org import subtree_filter
 from workflow.services import load_case
 
-bp = Blueprint("review", __name__)
+bp = blueprint("review", __name__)
 
 
 @bp.app_context_processor

@@ -1,17 +1,18 @@
 """Import a 摸底名单: upload, see every row's problems, then confirm (all or nothing)."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forms.roster import ConfirmForm, upload_form
+from web.supervisor import blueprint
 from workflow import roster
 from workflow.db import db
 from workflow.models import ImportBatch, OrgUnit, Project, User
 from workflow.models.org import subtree_filter
 from workflow.roster_file import RosterFileError
 
-bp = Blueprint("roster", __name__)
+bp = blueprint("roster", __name__)
 MAX_BYTES = 10 * 1024 * 1024
 SHOWN_SKIPS = 200
 

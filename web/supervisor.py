@@ -4,7 +4,7 @@ Every page is for supervisors and administrators only (403 for other roles) and
 shows the viewer's own subtree; a unit or case outside it answers 404.
 """
 
-from flask import abort, g, request
+from flask import Blueprint, abort, g, request
 
 from workflow.case_filter import FilterError, days_late, from_args
 
@@ -15,6 +15,13 @@ def require_supervisor():
     """Refuse (403) every role but supervisor and admin; runs before each supervisor view."""
     if g.user is None or g.user.role not in ROLES:
         abort(403)
+
+
+def blueprint(name, import_name):
+    """Make a supervisor blueprint: every view behind the role check."""
+    bp = Blueprint(name, import_name)
+    bp.before_request(require_supervisor)
+    return bp
 
 
 def current_filter(args=None):
@@ -40,5 +47,4 @@ def init_app(app):
 
     app.add_template_global(days_late)
     for module in (dashboard, caselist, review, ledger, roster, process_page, audit_view):
-        module.bp.before_request(require_supervisor)
         app.register_blueprint(module.bp, url_prefix="/supervisor")
