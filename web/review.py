@@ -6,10 +6,8 @@ from flask_babel import gettext as _
 from forms.review import ReviewForm, SendBackForm
 from web.supervisor import ROLES, blueprint, selected_ids
 from workflow import review
-from workflow.db import db, utcnow
+from workflow.db import utcnow
 from workflow.errors import CaseNotFound, ProcessError
-from workflow.models import Case
-from workflow.models.org import subtree_filter
 from workflow.services import load_case
 
 bp = blueprint("review", __name__)
@@ -21,10 +19,7 @@ def review_count():
     def count():
         if g.get("user") is None or g.user.role not in ROLES:
             return 0
-        return db.session.scalar(
-            db.select(db.func.count()).select_from(Case)
-            .where(subtree_filter(Case.org_path, g.user.org_unit), Case.state.in_(review.review_states()))
-        )
+        return review.waiting_count(g.user)
     return {"review_count": count}
 
 

@@ -15,8 +15,7 @@ from sqlalchemy import and_, case, delete, func, insert, literal, or_, select
 from workflow.db import UTCDateTime, db, utcnow
 from workflow.engine import get_engine
 from workflow.models import Case, ContactLog, HealthSnapshot, OrgUnit, Person, TransitionRecord
-from workflow.models.org import subtree_filter
-from workflow.rollup import report_rows, rollup
+from workflow.rollup import report_rows, rollup, subtree_units
 from workflow.services import units_in
 
 FOLLOWING, LOST = "following", "lost"
@@ -64,7 +63,7 @@ def current_numbers(unit, now):
             func.sum(case((and_(following, Case.next_due_at >= now), 1), else_=0)),
             func.sum(case((Case.state == LOST, 1), else_=0)),
         )
-        .where(subtree_filter(Case.org_path, unit), Case.state.in_((FOLLOWING, LOST)))
+        .where(Case.org_unit_id.in_(subtree_units(unit)), Case.state.in_((FOLLOWING, LOST)))
         .group_by(Case.org_unit_id)
     )
     return {uid: _numbers(f, r, lost) for uid, f, r, lost in rows}

@@ -11,7 +11,7 @@ from workflow.engine import Firing, get_engine
 from workflow.errors import CaseNotFound, ProcessError
 from workflow.guards import GUARDS
 from workflow.models import Case, OrgUnit, Person, User
-from workflow.models.org import subtree_filter
+from workflow.rollup import subtree_units
 from workflow.services import commit_or_conflict, load_case
 
 REVIEW_TRIGGER = "approve"
@@ -32,13 +32,22 @@ def review_states():
     return sorted({s for t in get_engine().definition.transitions if t.trigger == REVIEW_TRIGGER for s in t.sources})
 
 
+def _waiting(viewer):
+    return [Case.org_unit_id.in_(subtree_units(viewer.org_unit)), Case.state.in_(review_states())]
+
+
+def waiting_count(viewer):
+    """How many cases of the viewer's subtree wait for review (read from an index)."""
+    return db.session.scalar(select(func.count()).select_from(Case).where(*_waiting(viewer)))
+
+
 def queue(viewer, limit=50, offset=0):
     """Return (total, rows) of the cases waiting for review, the longest waiting first.
 
     Each row is (case, person name, masked ID, unit name, worker name).
     """
-    where = [subtree_filter(Case.org_path, viewer.org_unit), Case.state.in_(review_states())]
-    total = db.session.scalar(select(func.count()).select_from(Case).where(*where))
+    where = _waiting(viewer)
+    total = waiting_count(viewer)
     rows = db.session.execute(
         select(Case, Person.name, Person.id_masked, OrgUnit.name, User.display_name)
         .join(Person, Person.id == Case.person_id)

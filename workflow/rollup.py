@@ -2,10 +2,23 @@
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
+from workflow.models import OrgUnit
+from workflow.models.org import subtree_filter
 from workflow.services import units_in
 
 # The rows of a supervisor's report: communities and branches (groups roll into their branch).
 REPORT_KINDS = ("community", "courtyard_branch", "mobile_branch")
+
+
+def subtree_units(unit):
+    """A subquery of the ids of every unit in unit's subtree.
+
+    Counting cases by org_unit_id IN (...) uses the (org_unit_id, state, next_due_at)
+    indexes alone; a case's org_unit_id and org_path always move together.
+    """
+    return select(OrgUnit.id).where(subtree_filter(OrgUnit.path, unit)).scalar_subquery()
 
 
 def path_ids(path):
