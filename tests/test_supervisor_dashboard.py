@@ -5,10 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import func, select, text
 
 from workflow import dashboard
-from workflow.case_filter import bucket_range, days_late
+from workflow.case_filter import bucket_conditions, bucket_range, days_late
 from workflow.db import db
+from workflow.models import Case
+from workflow.rollup import subtree_units
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 
@@ -181,3 +184,25 @@ def test_dashboard_is_english_when_chosen(client, auth, seeded):
     client.get("/lang/en")
     page = client.get("/supervisor/").get_data(as_text=True)
     assert "Overdue" in page and "Link health" in page
+
+
+def _plan(statement, backend):
+    sql = str(statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    with db.engine.connect() as conn:
+        if backend == "sqlite":
+            return " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        conn.execute(text("SET enable_seqscan = off"))
+        return " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql)))
+
+
+def test_dashboard_counts_come_from_the_covering_indexes(app, make, backend):
+    street = make.unit("白云街道党工委")
+    by_state = dashboard._by_unit_and_state(street)
+    overdue = select(Case.org_unit_id, func.count()).where(
+        Case.org_unit_id.in_(subtree_units(street)), *bucket_conditions("gt30", NOW)).group_by(Case.org_unit_id)
+    if backend == "sqlite":
+        assert "COVERING INDEX ix_cases_unit_state_due" in _plan(by_state, backend)
+        assert "COVERING INDEX ix_cases_unit_due" in _plan(overdue, backend)
+    else:  # on an empty table PostgreSQL may pick any index on org_unit_id for the second
+        assert "Index Only Scan using ix_cases_unit_state_due" in _plan(by_state, backend)
+        assert "Index Cond: (org_unit_id = org_units.id)" in _plan(overdue, backend)
