@@ -53,6 +53,7 @@ class ReportRow:
     depth: int
     numbers: dict
     children: list = field(default_factory=list)
+    months: list = field(default_factory=list)  # [(month, numbers)] where a trend is shown
 
 
 def report_rows(viewer_unit, per_unit, worst_key):
