@@ -7,6 +7,7 @@ from forms.review import ReviewForm, SendBackForm
 from web.supervisor import ROLES, blueprint, selected_ids
 from workflow import review
 from workflow.db import utcnow
+from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, ProcessError
 from workflow.services import load_case
 
@@ -35,9 +36,11 @@ def _render(failed, status=200):
     total, rows = review.queue(g.user, limit=per_page, offset=(page - 1) * per_page)
     now = utcnow()
     problems = {row[0].id: review.review_problems(row[0], g.user, now) for row in rows}
+    engine = get_engine()  # the buttons shown are the triggers the engine allows this user
+    allowed = {row[0].id: {t.trigger for t in engine.available(row[0], g.user)} for row in rows}
     return render_template(
         "supervisor/review.html", rows=rows, total=total, page=page, has_next=page * per_page < total,
-        problems=problems, failed=failed, blank=SendBackForm(formdata=None), form=ReviewForm(), now=now,
+        problems=problems, allowed=allowed, failed=failed, blank=SendBackForm(formdata=None), form=ReviewForm(), now=now,
     ), status
 
 
