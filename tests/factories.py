@@ -70,3 +70,24 @@ def add_user(username, role, unit, display_name=None):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def roster_bytes(rows, kind="xlsx", header=("姓名", "身份证号", "所属组织", "手机号码", "是否党员", "原住址"),
+                 title=None, encoding="utf-8-sig"):
+    """Return a 摸底名单 file (.xlsx or .csv) with a header row and the given rows."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    table = ([[title]] if title else []) + [list(header)] + [list(r) for r in rows]
+    if kind == "csv":
+        text = io.StringIO()
+        csv.writer(text).writerows(table)
+        return text.getvalue().encode(encoding)
+    book = Workbook()
+    for line in table:
+        book.active.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -51,5 +51,8 @@ def test_process_diagram_is_mermaid_from_the_definition(runner):
     assert "    in_review --> visited: 退回修改" in lines
     assert "    handover --> transferred: 接收" in lines
     assert "    closed --> [*]" in lines
+    assert "    following --> following: 跟踪联系" in lines
+    assert "    handover --> handover: 跟踪联系" in lines
+    assert "    following --> handover: 跟踪联系" not in lines
     english = runner.invoke(args=["process-diagram", "--lang", "en"]).output
     assert "    identified: To visit" in english.splitlines()

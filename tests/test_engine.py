@@ -338,3 +338,10 @@ def test_failure_mid_transition_changes_nothing(make, monkeypatch):
     assert counts() == before
     from workflow import registration
     assert registration.current_entries(case_id)["contact"].phone != "13912345678"
+
+
+def test_history_only_triggers_have_labels(app):
+    engine = get_engine()
+    assert engine.trigger_label("list") == "列入名单"
+    assert engine.trigger_label("reassign") == "改派责任人"
+    assert engine.trigger_label("approve") == "审核通过"

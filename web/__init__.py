@@ -5,7 +5,7 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import auth, cases, health, i18n, inbox, views
+    from web import auth, cases, health, i18n, inbox, supervisor, views
 
     CSRFProtect(app)
     i18n.init_app(app)
@@ -14,3 +14,4 @@ def init_app(app):
     inbox.init_app(app)
     for module in (auth, cases, health, inbox):
         app.register_blueprint(module.bp)
+    supervisor.init_app(app)

@@ -66,9 +66,9 @@ class Definition:
             if state in t.sources and (trigger is None or t.trigger == trigger)
         ]
 
-    def destinations(self, t):
-        """The states a transition can lead to, resolving "=" per source."""
-        return list(t.sources) if t.dest == "=" else [t.dest]
+    def edges(self, t):
+        """The (source, destination) pairs of a transition; "=" stays where it is."""
+        return [(source, source if t.dest == "=" else t.dest) for source in t.sources]
 
 
 class _Lines:
@@ -218,8 +218,8 @@ def _check_reachable(definition, lines):
     while todo:
         state = todo.pop()
         for t in definition.transitions_from(state):
-            for dest in definition.destinations(t):
-                if dest not in seen:
+            for source, dest in definition.edges(t):
+                if source == state and dest not in seen:
                     seen.add(dest)
                     todo.append(dest)
     for i, name in enumerate(definition.states):

@@ -12,14 +12,12 @@ def mermaid(definition, counts=None, language="zh"):
     lines.append(f"    [*] --> {definition.initial}")
     seen = set()
     for t in definition.transitions:
-        for source in t.sources:
-            for dest in definition.destinations(t):
-                key = (source, dest, t.trigger)
-                if key in seen:
-                    continue
-                seen.add(key)
-                text = t.zh if language == "zh" else t.en
-                lines.append(f"    {source} --> {dest}: {text}")
+        for source, dest in definition.edges(t):
+            if (source, dest, t.trigger) in seen:
+                continue
+            seen.add((source, dest, t.trigger))
+            text = t.zh if language == "zh" else t.en
+            lines.append(f"    {source} --> {dest}: {text}")
     finals = [name for name in definition.states if not definition.transitions_from(name)]
     lines.extend(f"    {name} --> [*]" for name in finals)
     return "\n".join(lines) + "\n"

@@ -23,6 +23,9 @@ from workflow.models.history import TransitionRecord
 from workflow.models.user import ROLES
 from workflow.text import label
 
+# Triggers that appear in the history but are not transitions of the process.
+HISTORY_ONLY_TRIGGERS = {"list": ("列入名单", "Listed"), "reassign": ("改派责任人", "Reassigned")}
+
 
 @dataclass
 class Firing:
@@ -112,7 +115,9 @@ class Engine:
         return label((s.zh, s.en))
 
     def trigger_label(self, trigger):
-        t = next(t for t in self.definition.transitions if t.trigger == trigger)
+        t = next((t for t in self.definition.transitions if t.trigger == trigger), None)
+        if t is None:  # history rows written outside the process: listing, reassignment
+            return label(HISTORY_ONLY_TRIGGERS.get(trigger, (trigger, trigger)))
         return label((t.zh, t.en))
 
     # --------------------------------------------------------------- firing

@@ -9,6 +9,7 @@ from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxM
 from workflow.models.people import Person, Project
 from workflow.models.registration import RegistrationEntry
 from workflow.models.scheduler import SchedulerHeartbeat, SchedulerJob
+from workflow.models.supervisor import HealthSnapshot, ImportBatch
 from workflow.models.user import User
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "Delivery",
     "DeliveryAttempt",
     "InboxItem",
+    "HealthSnapshot",
+    "ImportBatch",
     "OrgUnit",
     "OutboxMessage",
     "Person",

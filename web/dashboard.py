@@ -1,0 +1,23 @@
+"""The supervisor's overview: counts by state and unit, overdue buckets, link health."""
+
+from flask import g, render_template
+
+from web.supervisor import blueprint
+from workflow import dashboard, link_health
+from workflow.case_filter import BUCKET_LABELS, BUCKETS
+from workflow.db import utcnow
+
+bp = blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+def index():
+    """One page for the subtree: what stands where, what is overdue (worst first), link health."""
+    now = utcnow()
+    board = dashboard.build(g.user, now)
+    health_rows, health_overall = link_health.report(g.user, now)
+    return render_template(
+        "supervisor/dashboard.html", board=board, buckets=list(BUCKETS), bucket_labels=BUCKET_LABELS,
+        worst=dashboard.most_overdue(g.user, now), health_rows=health_rows, health_overall=health_overall,
+        share=link_health.share, now=now, unit=g.user.org_unit,
+    )

@@ -1,0 +1,24 @@
+"""The live process, drawn from the definition, with the cases per state in the subtree."""
+
+from flask import g, render_template, url_for
+
+from web.supervisor import blueprint
+from workflow import dashboard, process_svg
+from workflow.engine import get_engine
+
+bp = blueprint("process_page", __name__)
+
+
+@bp.get("/process")
+def show():
+    """Draw the process (SVG made on the server) and list each state's steps and count."""
+    engine = get_engine()
+    definition = engine.definition
+    counts = dashboard.state_counts(g.user.org_unit)
+    diagram = process_svg.svg(
+        definition, counts, engine.state_label, engine.trigger_label,
+        link=lambda state: url_for("caselist.index", state=state), title=definition.name,
+    )
+    steps = {name: definition.transitions_from(name) for name in definition.states}
+    return render_template("supervisor/process.html", diagram=diagram, definition=definition,
+                           counts=counts, steps=steps)
