@@ -5,11 +5,13 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import auth, cases, health, i18n, views
+    from web import auth, case_actions, case_forms, cases, health, i18n, people, search, views
 
     CSRFProtect(app)
     i18n.init_app(app)
     auth.init_app(app)
     views.init_app(app)
     for module in (auth, cases, health):
+        app.register_blueprint(module.bp)
+    for module in (case_actions, case_forms, people, search):  # the worker screens
         app.register_blueprint(module.bp)

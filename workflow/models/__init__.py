@@ -8,6 +8,7 @@ from workflow.models.org import OrgUnit
 from workflow.models.people import Person, Project
 from workflow.models.registration import RegistrationEntry
 from workflow.models.user import User
+from workflow.models.worklist import PROJECT_PATH_DUE, STATE_PATH_DUE  # noqa: F401  (list indexes)
 
 __all__ = [
     "AuditEvent",
