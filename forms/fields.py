@@ -50,6 +50,11 @@ class LocalDateField(DateField):
             self.data = None
             raise ValueError(_("日期格式错误，应为“年-月-日”，如 2026-05-01")) from None
 
+    def pre_validate(self, form):
+        """A date that could not be read says so; "required" would only confuse."""
+        if self.process_errors:
+            raise StopValidation()
+
 
 class NotFuture:
     """The date may not lie after today (Asia/Shanghai)."""

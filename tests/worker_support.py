@@ -81,3 +81,16 @@ def bulk_cases(count, now):
         "FROM people p WHERE p.id_hash LIKE 'bulk-%'"), {"now": stamp})
     db.session.execute(text("ANALYZE"))
     db.session.commit()
+
+
+def checked(page, name, value):
+    """Say whether the radio or checkbox name=value is checked on the page."""
+    for tag in re.findall(r"<input[^>]*>", page):
+        if f'name="{name}"' in tag and f'value="{value}"' in tag:
+            return " checked" in tag
+    return False
+
+
+def selected(page, value):
+    """Say whether an option with this value is selected on the page."""
+    return re.search(rf'<option selected value="{value}">|<option value="{value}" selected>', page) is not None

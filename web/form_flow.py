@@ -23,9 +23,17 @@ def render_screen(template, case, form=None, status=200, **context):
 
 
 def refuse(template, case, reason, **context):
-    """Show a screen that cannot be used now, with the reason; a POST to it is refused (403)."""
-    status = 403 if request.method == "POST" else 200
-    return render_screen(template, case, None, status, refusal=reason, **context)
+    """Show a screen that cannot be used now, with the reason; a POST to it is refused (403).
+
+    A POST from a page older than the case is a conflict first: the state the
+    user saw has changed, and reloading shows why the screen is closed now.
+    """
+    if request.method != "POST":
+        return render_screen(template, case, None, 200, refusal=reason, **context)
+    posted = request.form.get("version")
+    if posted is not None and posted != str(case.version):
+        return render_screen(template, case, None, 409, conflict=True, **context)
+    return render_screen(template, case, None, 403, refusal=reason, **context)
 
 
 def run(case, form, template, action, success, **context):

@@ -88,6 +88,27 @@ def _existing_case(person, project):
     return db.session.scalar(select(Case).where(Case.person_id == person.id, Case.project_id == project.id))
 
 
+def _new_case(actor, person, number, name, is_party_member, project, org_unit, worker, now):
+    """Add the person (when new), the case and its first history row; commit."""
+    if person is None:
+        birth, gender = id_facts(number)
+        person = Person(name=name.strip(), birth_date=birth, gender=gender,
+                        is_party_member=is_party_member, **pii.id_columns(number))
+        db.session.add(person)
+    engine = get_engine()
+    case = Case(
+        person=person, project_id=project.id, org_unit_id=org_unit.id, org_path=org_unit.path,
+        worker_id=worker.id if worker else None, state=engine.definition.initial, state_entered_at=now, created_at=now,
+    )
+    deadlines.refresh(engine.definition, case)
+    db.session.add(case)
+    db.session.flush()
+    db.session.add(TransitionRecord(case_id=case.id, trigger="list", from_state="",
+                                    to_state=case.state, actor_id=actor.id, at=now))
+    db.session.commit()
+    return case
+
+
 def list_person(actor, *, project, org_unit, name, id_number, is_party_member,
                 worker=None, now=None, check_similar=False):
     """Put a person on a project's list: a new case in the process's initial state.
@@ -103,29 +124,15 @@ def list_person(actor, *, project, org_unit, name, id_number, is_party_member,
     person = find_person(number)
     if person is not None and (existing := _existing_case(person, project)) is not None:
         raise DuplicateCase(existing)
-    birth, gender = id_facts(number)
+    birth = id_facts(number)[0]
     if check_similar:
         similar = similar_cases(actor, name, birth, pii.blind_index(number))
         if similar:
             raise SimilarPeople(similar)
-    if person is None:
-        person = Person(name=name.strip(), birth_date=birth, gender=gender,
-                        is_party_member=is_party_member, **pii.id_columns(number))
-        db.session.add(person)
     if worker is None and actor.role == "worker":
         worker = actor
-    engine = get_engine()
-    case = Case(
-        person=person, project_id=project.id, org_unit_id=org_unit.id, org_path=org_unit.path,
-        worker_id=worker.id if worker else None, state=engine.definition.initial, state_entered_at=now, created_at=now,
-    )
-    deadlines.refresh(engine.definition, case)
-    db.session.add(case)
     try:
-        db.session.flush()
-        db.session.add(TransitionRecord(case_id=case.id, trigger="list", from_state="",
-                                        to_state=case.state, actor_id=actor.id, at=now))
-        db.session.commit()
+        case = _new_case(actor, person, number, name, is_party_member, project, org_unit, worker, now)
     except IntegrityError:
         # Someone listed the same person at the same moment: theirs stands.
         db.session.rollback()
