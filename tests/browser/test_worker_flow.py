@@ -38,6 +38,14 @@ def fits_the_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def assert_one_a6_page(pdf):
+    """The printed card is exactly one A6 sheet (105 × 148 mm = 297.6 × 419.5 pt)."""
+    pages = re.findall(rb"/Type\s*/Page\b", pdf)
+    assert len(pages) == 1, len(pages)
+    box = [float(v) for v in re.search(rb"/MediaBox\s*\[([\d.\s]+)\]", pdf).group(1).split()]
+    assert abs(box[2] - 297.6) < 2 and abs(box[3] - 419.5) < 2, box
+
+
 def add_person_with_a_typo_first(page, backend, number):
     page.click("nav a:has-text('新增人员')")
     page.fill("#name", NAME)
@@ -98,6 +106,10 @@ def card_and_group(page, backend):
     page.emulate_media(media="print")
     assert not page.locator(".print-tools").is_visible()  # paper shows the card only
     page.emulate_media(media="screen")
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert_one_a6_page(pdf)
+    with open(screenshot(page, "worker-06-card-print", backend).replace(".png", ".pdf"), "wb") as handle:
+        handle.write(pdf)  # the printed card, for people to look at
     page.go_back()
     send(page)
     assert page.locator("li[data-item=card].done").count() == 1
@@ -169,9 +181,29 @@ def receive_and_close(page, backend):
     screenshot(page, "worker-12-closed", backend)
 
 
+def some_work_due(app):
+    """A few cases of the worker's subtree, one of them overdue, for the list to show."""
+    from datetime import timedelta
+
+    from tests.factories import Factory
+    from workflow.db import db
+
+    with app.app_context():
+        make = Factory(app)
+        late = make.case("identified")
+        late.next_due_at -= timedelta(days=9)
+        make.case("following")
+        make.case("visited", unit="绿苑1号楼党小组")
+        db.session.commit()
+
+
 def test_worker_walks_one_case_from_listing_to_closed_on_a_phone(phone, live_app, backend):
     synth = Synth(4242)
+    some_work_due(live_app)
     login(phone)
+    assert phone.locator("li.case-row").count() == 3
+    assert "逾期2天" in phone.locator("li.case-row").first.inner_text()  # due in 7 days, 9 days ago
+    fits_the_phone(phone)
     screenshot(phone, "worker-00-today", backend)
     case_url = add_person_with_a_typo_first(phone, backend, synth.id_number())
     visit_and_register(phone, backend, synth)
