@@ -6,6 +6,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from forms.fields import CaseForm, Chosen, LocalDateField, MaxLength, NotFuture, local_today, options
 from forms.validators import Mobile, Required
 from workflow.models.contact import KINDS, OUTCOMES
+from workflow.registration import ADDRESS_KINDS
 from workflow.text import label
 
 
@@ -19,8 +20,11 @@ class FollowUpForm(CaseForm):
     notes = TextAreaField(_l("情况记录"), validators=[MaxLength(2000)])
     new_phone = StringField(_l("新手机号码"), validators=[Mobile()])
     new_address = StringField(_l("新住址"), validators=[MaxLength(300)])
+    new_address_kind = RadioField(_l("新住址类型"), validate_choice=False, default="transitional",
+                                  validators=[Chosen(_l("请选择过渡住址或安置住址"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = options((k, label(v)) for k, v in KINDS.items())
         self.outcome.choices = options((k, label(v)) for k, v in OUTCOMES.items())
+        self.new_address_kind.choices = options((k, label(v)) for k, v in ADDRESS_KINDS.items())

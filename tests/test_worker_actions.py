@@ -124,11 +124,12 @@ def test_a_new_address_at_follow_up_becomes_a_new_destination_with_history(clien
     old = registration.current_entries(case.id)["destination_address"].address
     auth.login()
     response = send(client, f"/cases/{case.id}/follow-up", {
-        "kind": "visit", "outcome": "reached", "contacted_on": today(), "new_address": "商丘市睢阳区安置房5-502"})
+        "kind": "visit", "outcome": "reached", "contacted_on": today(), "new_address": "商丘市睢阳区安置房5-502",
+        "new_address_kind": "resettlement"})
     assert response.status_code == 302
     history = registration.history(case.id, "destination_address")
     assert [e.address for e in history[:2]] == ["商丘市睢阳区安置房5-502", old]
-    assert history[0].source == "contact"
+    assert history[0].source == "contact" and history[0].address_kind == "resettlement"
     assert "跟踪联系中更新" in client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 

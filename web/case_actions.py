@@ -70,7 +70,7 @@ def follow_up(case_id):
             case, g.user, kind=form.kind.data, outcome=form.outcome.data,
             contacted_at=day_to_utc(form.contacted_on.data), notes=(form.notes.data or "").strip() or None,
             new_phone=form.new_phone.data or None, new_address=(form.new_address.data or "").strip() or None,
-            expected_version=form.expected_version())
+            address_kind=form.new_address_kind.data, expected_version=form.expected_version())
         if form.outcome.data == "reached":
             return _("已记录跟踪联系")
         return _("已记录未联系上（连续第%(n)s次），案件状态：%(state)s",

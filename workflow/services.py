@@ -171,7 +171,8 @@ def record_visit(case, actor, *, contacted_at, outcome, met_with=None, notes=Non
 
 
 def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
-                     new_phone=None, new_address=None, expected_version=None, now=None):
+                     new_phone=None, new_address=None, address_kind="transitional",
+                     expected_version=None, now=None):
     """Log a follow-up; reached fires contact/reconnect, not reached fires miss.
 
     A new phone or address given here becomes a new 五必登 entry, the old one kept.
@@ -186,7 +187,7 @@ def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
                             backup_phone=old.backup_phone if old else None)
     if new_address:
         registration.record(case, "destination_address", actor, source="contact",
-                            address=new_address, address_kind="transitional")
+                            address=new_address, address_kind=address_kind)
     triggers = {t.trigger for t in engine.available(case, actor)}
     if outcome == "reached":
         trigger = "reconnect" if "reconnect" in triggers else "contact"
