@@ -91,6 +91,7 @@ def test_an_unknown_trigger_is_404(client, auth, make):
     case = make.case("following")
     auth.login()
     assert client.get(f"/cases/{case.id}/do/explode").status_code == 404
+    assert client.get(f"/cases/{case.id}/do/contact").status_code == 404  # fired on its own screen
 
 
 def test_a_stale_approve_is_a_conflict(client, auth, make):

@@ -6,7 +6,7 @@ from workflow import pii, registration
 
 
 def found(client, query):
-    page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    page = client.post("/search", data={"q": query}).get_data(as_text=True)
     return re.findall(r'<span class="name">([^<]+)</span>', page), page
 
 
@@ -65,6 +65,12 @@ def test_digits_that_are_neither_id_nor_phone_get_a_hint(client, auth, make):
     auth.login()
     names, page = found(client, "12")
     assert names == [] and "数字请输入身份证后4位、完整身份证号或完整电话号码" in page
+
+
+def test_the_query_is_posted_so_numbers_stay_out_of_urls(client, auth):
+    auth.login()
+    page = client.get("/search?q=13812345678").get_data(as_text=True)
+    assert 'method="post"' in page and "13812345678" not in page
 
 
 def test_wildcards_in_a_name_search_are_taken_literally(client, auth, make):

@@ -11,6 +11,7 @@ from forms.follow_up import FollowUpForm
 from forms.handover import AcceptForm, ProposeHandoverForm, RejectForm
 from forms.submit import SubmitForm
 from forms.transition import form_for
+from web.case_page import SCREENS
 from web.form_flow import case_or_404, refuse, run
 from workflow import actions, registration, services
 from workflow.db import db
@@ -20,7 +21,8 @@ from workflow.models.contact import OUTCOMES
 
 bp = Blueprint("case_actions", __name__, url_prefix="/cases/<int:case_id>")
 
-# What each simple trigger does, said on its screen before the button is pressed.
+# What each simple trigger does, said on its screen before the button is pressed; a
+# trigger added to process.toml gets the same screen, with a reason field.
 HELP = {
     "approve": _l("确认五必登和三个一信息无误，审核通过。"),
     "send_back": _l("退回给社区工作者修改，请写明需要修改的内容。"),
@@ -110,9 +112,9 @@ def transition(case_id, trigger):
     """A trigger whose screen is a reason (required or not) and the data it needs."""
     case = case_or_404(case_id)
     engine = get_engine()
-    if trigger not in HELP:
-        abort(404)
-    context = {"trigger": trigger, "title": engine.trigger_label(trigger), "help": HELP[trigger],
+    if trigger not in engine.definition.triggers or trigger in SCREENS:
+        abort(404)  # triggers with a screen of their own are fired there
+    context = {"trigger": trigger, "title": engine.trigger_label(trigger), "help": HELP.get(trigger, ""),
                "destination": registration.current_entries(case.id).get("destination_address")}
     problem = actions.refusal(case, trigger, g.user)
     if problem:

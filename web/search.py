@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from forms.base import BaseForm
 from workflow import pii
 from workflow.db import db
 from workflow.identity import InvalidValue, clean_phone, mask_phone
@@ -72,14 +73,19 @@ def current_phones(case_ids):
     return {case_id: mask_phone(phone) for case_id, phone in rows}
 
 
-@bp.get("/search")
+@bp.route("/search", methods=["GET", "POST"])
 def index():
-    """The search page; results show masked ID numbers and phones only."""
-    text = request.args.get("q", "").strip()[:50]
+    """The search page; results show masked ID numbers and phones only.
+
+    The query is POSTed: an ID number or a phone in a URL would end up in access
+    logs and browser history.
+    """
+    form = BaseForm()
+    text = request.form.get("q", "").strip()[:50] if form.validate_on_submit() else ""
     limit = current_app.config.get("SEARCH_LIMIT", 50)
     rows, searched, hint = find(g.user, text, limit) if text else ([], None, None)
     more = len(rows) > limit
     rows = rows[:limit]
     phones = current_phones([row[0].id for row in rows])
-    return render_template("search/index.html", q=text, rows=rows, more=more, searched=searched,
+    return render_template("search/index.html", form=form, q=text, rows=rows, more=more, searched=searched,
                            hint=hint, phones=phones, limit=limit)

@@ -131,7 +131,11 @@ def submit(page, backend):
 def approve_as_supervisor(page, backend, case_url):
     logout(page)
     login(page, "demo-supervisor")
-    page.goto(case_url)
+    page.click("nav a:has-text('搜索')")
+    page.fill("#q", NAME[:3])
+    page.press("#q", "Enter")
+    page.click(f"ul.results a:has-text('{NAME}')")
+    assert page.url == case_url
     assert [a.get_attribute("data-trigger") for a in page.locator("a.action").all()] == ["approve", "send_back"]
     act(page, "approve")
     send(page)
