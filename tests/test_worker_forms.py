@@ -26,6 +26,21 @@ def test_visit_that_met_someone_moves_the_case_to_register(client, auth, make):
     assert "已记录入户走访" in client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 
+def test_a_visit_logged_days_later_starts_the_registration_deadline_on_its_day(client, auth, make):
+    case = make.case("identified")
+    case.state_entered_at -= timedelta(days=5)
+    case.created_at = case.state_entered_at
+    db.session.commit()
+    from forms.fields import local_today
+    day = local_today() - timedelta(days=3)
+    auth.login()
+    send(client, f"/cases/{case.id}/visit", {"visited_on": day.isoformat(), "outcome": "reached", "met_with": "本人"})
+    case = fresh(case)
+    local = __import__("zoneinfo").ZoneInfo("Asia/Shanghai")
+    assert case.visited_at.astimezone(local).date() == day
+    assert case.next_due_at.astimezone(local).date() == day + timedelta(days=7)
+
+
 def test_visit_without_who_was_met_is_refused_and_keeps_the_notes(client, auth, make):
     case = make.case("identified")
     before = rows_written(case.id)

@@ -1,26 +1,14 @@
 """One case carried through the whole process with the test client, screen by screen."""
 
-import re
-
 from sqlalchemy import select
 
+from tests.worker_support import send, today
 from workflow.db import db
 from workflow.models import Case, Person
 
 
-def version_of(page):
-    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-
-
-def get_form(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return version_of(response.get_data(as_text=True))
-
-
 def post(client, url, data, status=302):
-    version = get_form(client, url)
-    response = client.post(url, data={"version": version, **data})
+    response = send(client, url, data)
     assert response.status_code == status, response.get_data(as_text=True)
     return response
 
@@ -39,15 +27,15 @@ def test_a_case_walks_from_listing_to_closed_through_the_screens(client, auth, m
 
     post(client, base + "/visit", {"visited_on": "", "outcome": "reached", "met_with": "本人"}, 422)
     post(client, base + "/visit", {"outcome": "reached", "met_with": "本人", "notes": "愿意搬迁",
-                                   "visited_on": _today()})
+                                   "visited_on": today()})
     post(client, base + "/registration", {
         "original_address": "商丘市梁园区平原路1号", "destination_address": "商丘市梁园区过渡房3号",
         "address_kind": "transitional", "phone": make.mobile(), "backup_name": "测试乙",
         "backup_phone": make.mobile(), "workplace": "商丘某公司", "work_city": "商丘",
         "org_unit_id": unit.id})
-    post(client, base + "/card", {"issued_on": _today()})
+    post(client, base + "/card", {"issued_on": today()})
     assert client.get(base + "/card/print").status_code == 200
-    post(client, base + "/group", {"group_name": "绿苑动迁群", "joined_on": _today()})
+    post(client, base + "/group", {"group_name": "绿苑动迁群", "joined_on": today()})
     post(client, base + "/submit", {})
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == "in_review"
@@ -57,8 +45,8 @@ def test_a_case_walks_from_listing_to_closed_through_the_screens(client, auth, m
     post(client, base + "/do/approve", {})
     auth.logout()
     auth.login()
-    post(client, base + "/do/move_out", {"moved_on": _today()})
-    post(client, base + "/follow-up", {"kind": "phone", "outcome": "reached", "contacted_on": _today()})
+    post(client, base + "/do/move_out", {"moved_on": today()})
+    post(client, base + "/follow-up", {"kind": "phone", "outcome": "reached", "contacted_on": today()})
     receiver = make.unit("清江社区党总支")
     post(client, base + "/handover", {"kind": "resettle", "to_unit_id": receiver.id})
     auth.logout()
@@ -70,8 +58,3 @@ def test_a_case_walks_from_listing_to_closed_through_the_screens(client, auth, m
     case = db.session.get(Case, case.id)
     assert case.state == "closed" and case.org_path == receiver.path
 
-
-def _today():
-    from forms.fields import local_today
-
-    return local_today().isoformat()

@@ -40,8 +40,10 @@ def visit(case_id):
     form = with_version(VisitForm(), case)
 
     def act(form):
+        # The registration deadline runs from the day of the visit, even when logged later.
+        when = day_to_utc(form.visited_on.data, not_before=case.state_entered_at)
         services.record_visit(
-            case, g.user, contacted_at=day_to_utc(form.visited_on.data), outcome=form.outcome.data,
+            case, g.user, contacted_at=when, outcome=form.outcome.data, now=when,
             met_with=(form.met_with.data or "").strip() or None, notes=(form.notes.data or "").strip() or None,
             expected_version=form.expected_version())
         if form.outcome.data != "reached":
