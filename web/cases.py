@@ -1,67 +1,79 @@
-"""The worker's case list (due first) and the case page."""
+"""Today's work (the subtree's cases, most overdue first) and the case page."""
 
 from flask import Blueprint, abort, current_app, g, render_template, request
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import select
 
-from workflow import registration
+from forms.base import BaseForm
+from web import case_page, worklist
+from web.form_flow import case_or_404
+from workflow.actions import reveal_identity
 from workflow.db import db, utcnow
 from workflow.engine import get_engine
-from workflow.errors import CaseNotFound
-from workflow.models import Case, ContactLog, Person, Project, TransitionRecord
-from workflow.models.contact import KINDS as CONTACT_KINDS
-from workflow.models.contact import OUTCOMES
-from workflow.models.registration import ITEMS
-from workflow.services import load_case
+from workflow.errors import NotAllowed
+from workflow.models import Project
+from workflow.services import units_in
 
 bp = Blueprint("cases", __name__)
 
 
-def subtree_cases(user):
-    """Cases of the user's subtree: one indexed prefix match on the stored path."""
-    return select(Case).where(Case.org_path.like(user.org_unit.path + "%"))
+def late_text(minutes):
+    """Say how late (or how soon) a deadline is, in days, hours or minutes."""
+    if minutes is None:
+        return ""
+    ahead, span = minutes < 0, abs(minutes)
+    if span >= 1440:
+        amount = span // 1440
+        return _("还剩%(d)s天", d=amount) if ahead else _("逾期%(d)s天", d=amount)
+    if span >= 60:
+        amount = span // 60
+        return _("还剩%(h)s小时", h=amount) if ahead else _("逾期%(h)s小时", h=amount)
+    return _("不到1小时后到期") if ahead else _("刚刚到期")
+
+
+@bp.app_template_global()
+def deadline_badge(due, now):
+    """Return (css class, text) for a deadline shown in lists."""
+    css, minutes = worklist.lateness(due, now)
+    return css, late_text(minutes)
 
 
 @bp.get("/")
 def index():
-    """The user's cases with a deadline, the most overdue first."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    per_page = current_app.config["CASES_PER_PAGE"]
-    query = (
-        subtree_cases(g.user)
-        .where(Case.next_due_at.is_not(None))
-        .order_by(Case.next_due_at, Case.id)
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
+    """The user's cases with a deadline, the most overdue first; filters and keyset paging."""
+    now = utcnow()
+    filters = worklist.parse_filters(request.args, g.user)
+    cursor = worklist.Cursor.parse(request.args.get("after"))
+    rows, next_cursor = worklist.page(g.user, filters, cursor, current_app.config["CASES_PER_PAGE"], now)
+    total, overdue, soon = worklist.counts(g.user, filters, now)
+    definition = get_engine().definition
+    return render_template(
+        "cases/index.html", rows=rows, filters=filters, now=now, first_page=cursor is None,
+        next_cursor=next_cursor.token() if next_cursor else None,
+        total=total, overdue=overdue, soon=soon, incoming=worklist.incoming_count(g.user),
+        states=list(definition.states), units=units_in(g.user.org_unit),
+        projects=db.session.scalars(select(Project).order_by(Project.id)).all(),
     )
-    rows = db.session.execute(
-        query.with_only_columns(Case, Person.name, Person.id_masked, Project.name)
-        .join(Person, Person.id == Case.person_id)
-        .join(Project, Project.id == Case.project_id)
-    ).all()
-    has_next = len(rows) > per_page
-    total = db.session.scalar(
-        select(func.count()).select_from(subtree_cases(g.user).subquery())
-    )
-    return render_template("cases/index.html", rows=rows[:per_page], page=page,
-                           has_next=has_next, total=total, now=utcnow())
 
 
 @bp.get("/cases/<int:case_id>")
 def show(case_id):
-    """The case: person, 三个一, 五必登, contact log and history, and allowed actions."""
+    """The case: person, 三个一, 五必登, one timeline, and the actions allowed now."""
+    case = case_or_404(case_id)
+    return render_template("cases/show.html", reveal_form=BaseForm(), now=utcnow(),
+                           **case_page.context(case, g.user))
+
+
+@bp.post("/cases/<int:case_id>/reveal")
+def reveal(case_id):
+    """Show the full ID number and phones once, on purpose; the view is audited."""
+    case = case_or_404(case_id)
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
     try:
-        case = load_case(case_id, g.user)
-    except CaseNotFound:
-        abort(404)
-    engine = get_engine()
-    contacts = db.session.scalars(
-        select(ContactLog).where(ContactLog.case_id == case.id).order_by(ContactLog.contacted_at.desc())
-    ).all()
-    history = db.session.scalars(
-        select(TransitionRecord).where(TransitionRecord.case_id == case.id).order_by(TransitionRecord.at.desc(), TransitionRecord.id.desc())
-    ).all()
-    return render_template(
-        "cases/show.html", case=case, statuses=registration.statuses(case.id), items=ITEMS,
-        contacts=contacts, history=history, actions=engine.available(case, g.user),
-        contact_kinds=CONTACT_KINDS, outcomes=OUTCOMES, now=utcnow(),
-    )
+        number = reveal_identity(case, g.user, address=request.remote_addr)
+    except NotAllowed as exc:
+        return render_template("error.html", code=403, message=exc.message), 403
+    return render_template("cases/show.html", reveal_form=form, now=utcnow(),
+                           **case_page.context(case, g.user, revealed_id=number))

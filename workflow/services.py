@@ -2,14 +2,18 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow import deadlines, pii, registration
+from workflow.actions import check_version as _check_version
+from workflow.actions import refusal
 from workflow.db import db, utcnow
 from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, Conflict, NotAllowed, ProcessError
 from workflow.identity import clean_id_number, id_facts
 from workflow.models import Case, ContactLog, OrgUnit, Person, TransitionRecord
+from workflow.subtree import under
 
 
 class DuplicateCase(ProcessError):
@@ -18,6 +22,14 @@ class DuplicateCase(ProcessError):
     def __init__(self, case):
         super().__init__(_("此人在该项目中已有案件"))
         self.case = case
+
+
+class SimilarPeople(ProcessError):
+    """People of the same name and birth date have cases in the subtree; .cases lists them."""
+
+    def __init__(self, cases):
+        super().__init__(_("本辖区已有同名且出生日期相同的人员，请核对是否为同一人"))
+        self.cases = cases
 
 
 def load_case(case_id, user, for_update=False):
@@ -41,15 +53,17 @@ def commit_or_conflict():
         raise Conflict() from None
 
 
-def _check_version(case, expected_version):
-    if expected_version is not None and int(expected_version) != case.version:
-        raise Conflict()
+def editable(case):
+    """Say whether the 五必登 and 三个一 of the case may be changed in its state."""
+    return get_engine().definition.states[case.state].editable
 
 
-def _check_editable(case):
-    engine = get_engine()
-    if not engine.definition.states[case.state].editable:
-        raise NotAllowed(_("案件处于“%(state)s”状态，登记信息已冻结，不能修改", state=engine.state_label(case.state)))
+def _check_editable(case, actor):
+    if not get_engine().in_scope(actor, case):
+        raise NotAllowed(_("只有案件所属单位可以修改登记信息"))
+    if not editable(case):
+        raise NotAllowed(_("案件处于“%(state)s”状态，登记信息已冻结，不能修改",
+                           state=get_engine().state_label(case.state)))
 
 
 def find_person(id_number):
@@ -57,27 +71,30 @@ def find_person(id_number):
     return db.session.scalar(select(Person).where(Person.id_hash == pii.blind_index(id_number)))
 
 
-def list_person(actor, *, project, org_unit, name, id_number, is_party_member,
-                worker=None, now=None):
-    """Put a person on a project's list: a new case in the process's initial state."""
-    number = clean_id_number(id_number)
-    if not org_unit.path.startswith(actor.org_unit.path):
-        raise CaseNotFound()
-    now = now or utcnow()
-    person = find_person(number)
-    if person is not None:
-        existing = db.session.scalar(
-            select(Case).where(Case.person_id == person.id, Case.project_id == project.id)
-        )
-        if existing is not None:
-            raise DuplicateCase(existing)
-    else:
+def similar_cases(actor, name, birth_date, id_hash=None, limit=5):
+    """Cases in the actor's subtree of people with this name and birth date (another ID)."""
+    query = (
+        select(Case).join(Person, Person.id == Case.person_id)
+        .where(Person.name == name.strip(), Person.birth_date == birth_date,
+               under(Case.org_path, actor.org_unit.path))
+        .order_by(Case.id).limit(limit)
+    )
+    if id_hash is not None:
+        query = query.where(Person.id_hash != id_hash)
+    return db.session.scalars(query).all()
+
+
+def _existing_case(person, project):
+    return db.session.scalar(select(Case).where(Case.person_id == person.id, Case.project_id == project.id))
+
+
+def _new_case(actor, person, number, name, is_party_member, project, org_unit, worker, now):
+    """Add the person (when new), the case and its first history row; commit."""
+    if person is None:
         birth, gender = id_facts(number)
         person = Person(name=name.strip(), birth_date=birth, gender=gender,
                         is_party_member=is_party_member, **pii.id_columns(number))
         db.session.add(person)
-    if worker is None and actor.role == "worker":
-        worker = actor
     engine = get_engine()
     case = Case(
         person=person, project_id=project.id, org_unit_id=org_unit.id, org_path=org_unit.path,
@@ -89,6 +106,41 @@ def list_person(actor, *, project, org_unit, name, id_number, is_party_member,
     db.session.add(TransitionRecord(case_id=case.id, trigger="list", from_state="",
                                     to_state=case.state, actor_id=actor.id, at=now))
     db.session.commit()
+    return case
+
+
+def list_person(actor, *, project, org_unit, name, id_number, is_party_member,
+                worker=None, now=None, check_similar=False):
+    """Put a person on a project's list: a new case in the process's initial state.
+
+    The same ID number in the same project is refused (DuplicateCase); with
+    check_similar, the same name and birth date in the subtree is refused too
+    (SimilarPeople) until the caller confirms and calls again without it.
+    """
+    number = clean_id_number(id_number)
+    if not org_unit.path.startswith(actor.org_unit.path):
+        raise CaseNotFound()
+    now = now or utcnow()
+    person = find_person(number)
+    if person is not None and (existing := _existing_case(person, project)) is not None:
+        raise DuplicateCase(existing)
+    birth = id_facts(number)[0]
+    if check_similar:
+        similar = similar_cases(actor, name, birth, pii.blind_index(number))
+        if similar:
+            raise SimilarPeople(similar)
+    if worker is None and actor.role == "worker":
+        worker = actor
+    try:
+        case = _new_case(actor, person, number, name, is_party_member, project, org_unit, worker, now)
+    except IntegrityError:
+        # Someone listed the same person at the same moment: theirs stands.
+        db.session.rollback()
+        person = find_person(number)
+        existing = _existing_case(person, project) if person is not None else None
+        if existing is None:
+            raise
+        raise DuplicateCase(existing) from None
     return case
 
 
@@ -105,6 +157,9 @@ def record_visit(case, actor, *, contacted_at, outcome, met_with=None, notes=Non
                  expected_version=None, now=None):
     """Log a home visit; a visit that met someone moves the case on (trigger visit)."""
     _check_version(case, expected_version)
+    problem = refusal(case, "visit", actor)
+    if problem:
+        raise NotAllowed(problem)
     log = log_contact(case, actor, kind="visit", outcome=outcome, contacted_at=contacted_at,
                       met_with=met_with, notes=notes)
     if outcome != "reached":
@@ -116,7 +171,8 @@ def record_visit(case, actor, *, contacted_at, outcome, met_with=None, notes=Non
 
 
 def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
-                     new_phone=None, new_address=None, expected_version=None, now=None):
+                     new_phone=None, new_address=None, address_kind="transitional",
+                     expected_version=None, now=None):
     """Log a follow-up; reached fires contact/reconnect, not reached fires miss.
 
     A new phone or address given here becomes a new 五必登 entry, the old one kept.
@@ -131,7 +187,7 @@ def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
                             backup_phone=old.backup_phone if old else None)
     if new_address:
         registration.record(case, "destination_address", actor, source="contact",
-                            address=new_address, address_kind="transitional")
+                            address=new_address, address_kind=address_kind)
     triggers = {t.trigger for t in engine.available(case, actor)}
     if outcome == "reached":
         trigger = "reconnect" if "reconnect" in triggers else "contact"
@@ -152,7 +208,7 @@ def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
 def save_registration(case, actor, items, expected_version=None, now=None):
     """Save any of the 五必登 (partial is allowed); return the items still missing."""
     _check_version(case, expected_version)
-    _check_editable(case)
+    _check_editable(case, actor)
     for item, values in items.items():
         if values is not None:
             registration.record(case, item, actor, now=now, **values)
@@ -165,7 +221,7 @@ def save_registration(case, actor, items, expected_version=None, now=None):
 def issue_card(case, actor, expected_version=None, now=None):
     """Record that the contact card was issued (三个一)."""
     _check_version(case, expected_version)
-    _check_editable(case)
+    _check_editable(case, actor)
     case.card_issued_at = now or utcnow()
     commit_or_conflict()
 
@@ -173,7 +229,7 @@ def issue_card(case, actor, expected_version=None, now=None):
 def join_group(case, actor, group_name, joined_at, expected_version=None, now=None):
     """Record the liaison group the person joined (三个一)."""
     _check_version(case, expected_version)
-    _check_editable(case)
+    _check_editable(case, actor)
     case.group_name = group_name.strip()
     case.group_joined_at = joined_at
     commit_or_conflict()

@@ -11,6 +11,7 @@ from workflow.models.registration import RegistrationEntry
 from workflow.models.scheduler import SchedulerHeartbeat, SchedulerJob
 from workflow.models.supervisor import HealthSnapshot, ImportBatch
 from workflow.models.user import User
+from workflow.models.worklist import PROJECT_PATH_DUE, STATE_PATH_DUE  # noqa: F401  (list indexes)
 
 __all__ = [
     "AuditEvent",

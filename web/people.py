@@ -1,0 +1,50 @@
+"""新增人员: put a person on a project's list, refusing duplicates and warning on look-alikes."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from forms.person import PersonForm
+from workflow import services
+from workflow.db import db
+from workflow.errors import CaseNotFound
+from workflow.models import OrgUnit, Project
+
+bp = Blueprint("people", __name__)
+
+
+def _visible(case):
+    try:
+        return services.load_case(case.id, g.user)
+    except CaseNotFound:
+        return None
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def new():
+    """Add a person: a new case in 待走访; nothing is saved while anything is wrong."""
+    projects = db.session.scalars(select(Project).order_by(Project.id)).all()
+    units = services.units_in(g.user.org_unit)
+    form = PersonForm(projects=projects, units=units)
+    duplicate, elsewhere, similar = None, False, []
+    if form.validate_on_submit():
+        try:
+            case = services.list_person(
+                g.user, project=db.session.get(Project, form.project_id.data),
+                org_unit=db.session.get(OrgUnit, form.org_unit_id.data), name=form.name.data,
+                id_number=form.id_number.data, is_party_member=form.kind.data == "member",
+                check_similar=not form.confirm_similar.data)
+        except services.DuplicateCase as exc:
+            form.id_number.errors.append(exc.message)
+            duplicate = _visible(exc.case)
+            elsewhere = duplicate is None
+        except services.SimilarPeople as exc:
+            similar = exc.cases
+        except CaseNotFound:
+            abort(404)
+        else:
+            flash(_("已添加%(name)s，下一步：入户走访", name=case.person.name), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("people/new.html", form=form, duplicate=duplicate,
+                           elsewhere=elsewhere, similar=similar), status
