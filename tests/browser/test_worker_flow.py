@@ -21,13 +21,21 @@ def logout(page):
 
 
 def send(page):
-    """Press the submit button of the screen's form (not the log-out button)."""
-    page.click("main form:not(.inline) button[type=submit]")
+    """Press the submit button of the screen's form (not the log-out button) and wait for the answer."""
+    with page.expect_navigation():
+        page.click("main form:not(.inline) button[type=submit]")
+
+
+def go(page, selector):
+    """Follow a link and wait for the next page, so checks never read the old one."""
+    with page.expect_navigation():
+        page.click(selector)
 
 
 def act(page, trigger):
-    """Press an action button of the case page."""
-    page.click(f"a.action[data-trigger={trigger}]")
+    """Press an action button of the case page and wait for its screen."""
+    with page.expect_navigation():
+        page.click(f"a.action[data-trigger={trigger}]")
 
 
 def state_is(page, label):
@@ -47,7 +55,7 @@ def assert_one_a6_page(pdf):
 
 
 def add_person_with_a_typo_first(page, backend, number):
-    page.click("nav a:has-text('新增人员')")
+    go(page, "nav a:has-text('新增人员')")
     page.fill("#name", NAME)
     page.fill("#id_number", wrong_check_digit(number))
     page.check("input[name=kind][value=member]")
@@ -75,7 +83,7 @@ def visit_and_register(page, backend, synth):
     screenshot(page, "worker-03-visit-form", backend)
     send(page)
     state_is(page, "待登记")
-    page.click("a.edit")
+    go(page, "a.edit")
     page.fill("#original_address", "商丘市梁园区平原路18号院3号楼")
     page.fill("#destination_address", "商丘市梁园区过渡安置小区2-301")
     page.check("input[name=address_kind][value=transitional]")
@@ -95,7 +103,7 @@ def visit_and_register(page, backend, synth):
 
 
 def card_and_group(page, backend):
-    page.click("li[data-item=card] a")
+    go(page, "li[data-item=card] a")
     screenshot(page, "worker-05-card", backend)
     page.click("a[data-open=print]")
     page.wait_for_url(re.compile(r"/card/print$"))
@@ -113,7 +121,7 @@ def card_and_group(page, backend):
     page.go_back()
     send(page)
     assert page.locator("li[data-item=card].done").count() == 1
-    page.click("li[data-item=group] a")
+    go(page, "li[data-item=group] a")
     page.fill("#group_name", "绿苑小区动迁党员微信群")
     send(page)
     assert "绿苑小区动迁党员微信群" in page.locator("li[data-item=group]").inner_text()
@@ -131,10 +139,10 @@ def submit(page, backend):
 def approve_as_supervisor(page, backend, case_url):
     logout(page)
     login(page, "demo-supervisor")
-    page.click("nav a:has-text('搜索')")
+    go(page, "nav a:has-text('搜索')")
     page.fill("#q", NAME[:3])
     page.press("#q", "Enter")
-    page.click(f"ul.results a:has-text('{NAME}')")
+    go(page, f"ul.results a:has-text('{NAME}')")
     assert page.url == case_url
     assert [a.get_attribute("data-trigger") for a in page.locator("a.action").all()] == ["approve", "send_back"]
     act(page, "approve")
@@ -168,9 +176,9 @@ def move_follow_and_hand_over(page, backend, case_url):
 
 def receive_and_close(page, backend):
     login(page, "qingjiang-worker")
-    page.click("a.notice-incoming")
+    go(page, "a.notice-incoming")
     screenshot(page, "worker-11-incoming", backend)
-    page.click(f"li.case-row a:has-text('{NAME}')")
+    go(page, f"li.case-row a:has-text('{NAME}')")
     assert [a.get_attribute("data-trigger") for a in page.locator("a.action").all()] == ["accept", "reject"]
     act(page, "accept")
     send(page)
