@@ -7,16 +7,19 @@ from workflow.models.history import TransitionRecord
 from workflow.models.org import OrgUnit
 from workflow.models.people import Person, Project
 from workflow.models.registration import RegistrationEntry
+from workflow.models.security import LoginAttempt, UserSession
 from workflow.models.user import User
 
 __all__ = [
     "AuditEvent",
     "Case",
     "ContactLog",
+    "LoginAttempt",
     "OrgUnit",
     "Person",
     "Project",
     "RegistrationEntry",
     "TransitionRecord",
     "User",
+    "UserSession",
 ]
