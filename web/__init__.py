@@ -5,11 +5,11 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import auth, cases, health, i18n, views
+    from web import account, auth, cases, health, i18n, views
 
     CSRFProtect(app)
     i18n.init_app(app)
     auth.init_app(app)
     views.init_app(app)
-    for module in (auth, cases, health):
+    for module in (account, auth, cases, health):
         app.register_blueprint(module.bp)
