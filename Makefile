@@ -26,9 +26,10 @@ db: install instance/config.py
 demo: db
 	$(FLASK) seed-demo --if-empty
 
+# Plain http on loopback: a Secure session cookie would not come back (docs/security.md).
 run: demo
 	@echo "serving on http://127.0.0.1:$(PORT)  (demo accounts: README.md)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	DONGQIAN_SESSION_COOKIE_SECURE=$${DONGQIAN_SESSION_COOKIE_SECURE:-false} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Chromium, a CJK font and PostgreSQL binaries from apt when missing (root only).
 system-deps:

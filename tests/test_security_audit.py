@@ -79,3 +79,13 @@ def test_the_acts_that_exist_today_each_leave_a_row(app, client, auth, make):
     triggers = db.session.scalars(select(TransitionRecord.trigger).where(TransitionRecord.case_id == case.id)
                                   .order_by(TransitionRecord.id)).all()
     assert triggers == ["list", "visit", "submit", "approve"]
+
+
+def test_free_text_shaped_like_an_id_number_is_stored_masked(app, make):
+    number = make.id_number()
+    record("import", note=f"row 3: {number}", rows=[{"id": number}], count=1)
+    db.session.commit()
+    detail = db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "import"))
+    assert number not in repr(detail)
+    assert detail == {"note": f"row 3: {number[:4]}**********{number[-4:]}",
+                      "rows": [{"id": f"{number[:4]}**********{number[-4:]}"}], "count": 1}

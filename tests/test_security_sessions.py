@@ -199,3 +199,13 @@ def test_logins_and_logouts_leave_audit_rows(client, auth, make):
     rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert rows[0].detail == {"username": "demo-worker"} and rows[0].address == "127.0.0.1"
     assert rows[1].user_id == rows[2].user_id == user.id
+
+
+def test_the_account_pages_are_in_english_on_request(client, auth):
+    auth.login()
+    client.get("/lang/en")
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Where you are logged in" in page and "This device" in page
+    page = client.post("/account/password", data={"old_password": "x", "new_password": "short",
+                                                  "confirm": "other"}).get_data(as_text=True)
+    assert "The new password needs at least 12 characters" in page and "The two new passwords differ" in page

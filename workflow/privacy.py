@@ -5,8 +5,6 @@ reveal_id_number (one case, e.g. the case page's "show full" button) or
 reveal_id_numbers (many, e.g. an export with full values asked for explicitly).
 """
 
-import re
-
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 
@@ -14,11 +12,11 @@ from workflow import pii
 from workflow.db import db
 from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, GuardFailed, NotAllowed
-from workflow.identity import mask_id
+from workflow.identity import ID_PATTERN, scrub_id_numbers
 from workflow.models.audit import record
 
-# 17 digits and a digit or X, not inside a longer run of digits.
-ID_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+__all__ = ["ID_PATTERN", "REVEALED_KEY", "reveal_id_number", "reveal_id_numbers", "scrub"]
+
 # Where a request records the numbers it showed on purpose (tests scan everything else).
 REVEALED_KEY = "dongqian.pii_revealed"
 REASON_MAX = 200
@@ -26,7 +24,7 @@ REASON_MAX = 200
 
 def scrub(text):
     """Mask anything in text that looks like an ID number (for logs and typed usernames)."""
-    return ID_PATTERN.sub(lambda m: mask_id(m.group(0).upper()), text or "")
+    return scrub_id_numbers(text)
 
 
 def _check_scope(case, user):
