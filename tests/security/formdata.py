@@ -5,6 +5,7 @@ filled too; known names (reason, outcome, expected_version...) get values the
 screens accept. A view that reads only some fields ignores the rest.
 """
 
+import functools
 import importlib
 import pkgutil
 from datetime import date, datetime
@@ -29,17 +30,23 @@ KNOWN = {
 }
 
 
-def form_classes():
-    """Every Form subclass defined in the forms package (importing all its modules)."""
+@functools.cache
+def import_forms():
+    """Import every module of the forms package, so each form class exists."""
     for info in pkgutil.iter_modules(forms.__path__):
         importlib.import_module(f"forms.{info.name}")
+
+
+def form_classes():
+    """Every Form subclass of the app (the forms package, and any a test defines)."""
+    import_forms()
     found, todo = [], [Form]
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("forms."):
+            if not sub.__module__.startswith(("wtforms", "flask_wtf")):
                 found.append(sub)
-    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+    return sorted(found, key=lambda c: (not c.__module__.startswith("forms."), c.__module__, c.__name__))
 
 
 def unbound_fields(cls):
@@ -55,6 +62,8 @@ def _choices_value(unbound):
         choices = [c for group in choices.values() for c in group]
     if choices and not callable(choices):
         first = choices[0]
+        if hasattr(first, "value"):  # wtforms SelectChoice
+            return str(first.value)
         return str(first[0] if isinstance(first, (tuple, list)) else first)
     return ""
 
@@ -92,14 +101,21 @@ def value_for(name, unbound, synth, case=None):
     return "安全测试内容"
 
 
+def all_fields():
+    """(name, unbound field) for every field name any form defines, the first definition winning."""
+    seen = {}
+    for cls in form_classes():
+        for name, unbound in unbound_fields(cls):
+            seen.setdefault(name, unbound)
+    return tuple(seen.items())
+
+
 def plausible_form(synth, case=None, **extra):
     """Return form data with a value for every field name any form defines, then extra."""
     data = {}
-    for cls in form_classes():
-        for name, unbound in unbound_fields(cls):
-            if name not in data:
-                value = value_for(name, unbound, synth, case)
-                if value is not None:
-                    data[name] = value
+    for name, unbound in all_fields():
+        value = value_for(name, unbound, synth, case)
+        if value is not None:
+            data[name] = value
     data.update({k: str(v) for k, v in extra.items()})
     return data

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from tests.security.formdata import plausible_form
-from tests.security.routes import STATE_CHANGING, all_rules, build, int_args, methods
+from tests.security.routes import STATE_CHANGING, all_rules, build, int_args, methods, variants
 from tests.security.world import own_values, sign_in, snapshot
 from workflow.db import db
 from workflow.models import Case, TransitionRecord, User
@@ -22,9 +22,9 @@ def mass_assignment_problems(app, synth, actor, cases, foreign_unit, foreign_use
     client = app.test_client()
     for rule in all_rules(app):
         for method in sorted(set(methods(rule)) & STATE_CHANGING):
-            for case in cases:
+            for case, option in [(c, o) for c in cases for o in variants(app, rule)]:
                 sign_in(client, actor)  # some routes end the session: start each probe afresh
-                url = build(rule, own_values(rule, case, actor, int_args))
+                url = build(rule, {**option, **own_values(rule, case, actor, int_args)})
                 before, history = snapshot(case), db.session.scalar(select(func.max(TransitionRecord.id)))
                 user_before = _user_facts(db.session.get(User, actor.id))
                 client.open(url, method=method, data=plausible_form(synth, case, **injected))

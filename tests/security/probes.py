@@ -1,7 +1,7 @@
 """Probe every id-taking route with ids from other subtrees, and every page with tampered parameters."""
 
 from tests.security.formdata import plausible_form
-from tests.security.routes import all_rules, build, int_args, methods
+from tests.security.routes import all_rules, build, int_args, methods, variants
 from tests.security.world import (
     NOT_SCOPED,
     RESOLVERS,
@@ -61,22 +61,25 @@ class Matrix:
         for viewer in self.viewers:
             client = self.app.test_client()
             sign_in(client, viewer)
-            for case in pick_targets(viewer, self.cases):
-                for rule in rules:
-                    self.probe_rule(client, viewer, rule, case)
+            targets = pick_targets(viewer, self.cases)
+            for rule in rules:
+                # Each foreign case, and each trigger/item/option of the rule, at least once.
+                options = variants(self.app, rule)
+                for i in range(max(len(options), len(targets)) if targets else 0):
+                    self.probe_rule(client, viewer, rule, targets[i % len(targets)], options[i % len(options)])
         for rule in rules:
             if not self.probed.get(rule.rule) and not any(rule.rule in f for f in self.failures):
                 self.failures.append(f"{rule.rule}: never probed (no foreign object of its kind in the seed)")
         return self.failures
 
-    def probe_rule(self, client, viewer, rule, case):
+    def probe_rule(self, client, viewer, rule, case, option):
         values, problem = values_for(rule, case, viewer)
         if problem and problem not in self.failures:
             self.failures.append(problem)
         if values is None:
             return
         for method in methods(rule, skip=("OPTIONS", "HEAD")):
-            self.probe(client, viewer, rule, method, values, case)
+            self.probe(client, viewer, rule, method, {**option, **values}, case)
 
     def probe(self, client, viewer, rule, method, values, case):
         url = build(rule, values)
@@ -101,7 +104,7 @@ class Matrix:
 
     def refused_for_role(self, client, rule, method, values, case):
         """A 403 is no oracle when an id that does not exist gets the same 403."""
-        missing = {arg: MISSING for arg in values}
+        missing = {**values, **{arg: MISSING for arg in int_args(rule)}}
         data = None if method == "GET" else plausible_form(self.synth, case)
         return client.open(build(rule, missing), method=method, data=data).status_code == 403
 
@@ -131,12 +134,13 @@ def tampered_pages(app, viewers, cases):
 
 
 def pages(app, client, user, case, query=None):
-    """GET every page (not static files) with in-scope ids; yield (rule, url, response)."""
+    """GET every page (not static files) with in-scope ids and every variant of its other
+    arguments; yield (rule, url, response)."""
     for rule in all_rules(app):
         if rule.endpoint == "static" or "GET" not in rule.methods:
             continue
-        url = build(rule, own_values(rule, case, user, int_args))
-        response = client.get(url, query_string=query)
-        yield rule, url, response
-        response.close()
-
+        for option in variants(app, rule):
+            url = build(rule, {**option, **own_values(rule, case, user, int_args)})
+            response = client.get(url, query_string=query)
+            yield rule, url, response
+            response.close()

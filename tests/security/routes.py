@@ -1,5 +1,6 @@
 """Walk the live url_map: every rule, every method, URLs built for any converter."""
 
+import itertools
 import uuid
 from urllib.parse import urlsplit
 
@@ -37,6 +38,31 @@ def sample_value(conv):
     if isinstance(conv, PathConverter):
         return "css/app.css"
     return "zh"
+
+
+def choices(app, rule, arg):
+    """The values worth probing for a non-id argument: every trigger for <trigger>, every
+    register item for <item>, every option of <any(...)>; else one sample value."""
+    conv = rule._converters[arg]
+    if isinstance(conv, AnyConverter):
+        return sorted(conv.items)
+    definition = app.extensions["process_engine"].definition
+    if arg in ("trigger", "action", "event", "transition"):
+        return list(definition.triggers)
+    if arg in ("state", "from_state", "to_state"):
+        return list(definition.states)
+    if arg in ("item", "register"):
+        from workflow.models.registration import ITEMS
+
+        return list(ITEMS)
+    return [sample_value(conv)]
+
+
+def variants(app, rule):
+    """Every combination of the rule's non-id arguments' values (one {} when there are none)."""
+    names = [n for n in rule._converters if n not in int_args(rule)]
+    return [dict(zip(names, combo, strict=True))
+            for combo in itertools.product(*(choices(app, rule, n) for n in names))]
 
 
 def build(rule, values=None):
