@@ -66,3 +66,16 @@ def test_own_case_is_shown_so_the_404s_are_about_scope(app, make, client):
     case = make.case("identified")
     sign_in(client, make.user("demo-worker"))
     assert client.get(f"/cases/{case.id}").status_code == 200
+
+
+def test_the_matrix_tries_every_trigger_of_a_route_that_takes_one(app, make):
+    @app.post("/cases/<int:case_id>/do/<trigger>")
+    def do(case_id, trigger):
+        if trigger == "close":  # forgets the subtree check for one trigger only
+            case = db.session.get(Case, case_id) or abort(404)
+            return case.person.name
+        abort(404)
+
+    failures = Matrix(app, make.synth, make_viewers(roles=("worker",)), seed_cases(make, states=["identified"])).run()
+    assert any("/do/close" in f and "answered 200" in f for f in failures)
+    assert not any("/do/visit" in f for f in failures)
