@@ -156,3 +156,18 @@ def test_the_scanner_allows_a_revealed_number_and_the_users_own_typing(app, make
     typed = make.id_number()
     assert typed in client.post("/echo", data={"id_number": typed}).get_data(as_text=True)
     assert pii_scan.leaks == [] and pii_scan.responses >= 2
+
+
+def test_the_scanner_allows_numbers_from_the_users_own_upload(app, make, client, pii_scan):
+    import io
+
+    number = make.id_number()
+
+    @app.post("/preview")
+    def preview():
+        return "<td>" + request.files["roster"].read().decode() + "</td>"
+
+    sign_in(client, make.user("demo-supervisor"))
+    upload = {"roster": (io.BytesIO(f"张三,{number}".encode()), "roster.csv")}
+    assert number in client.post("/preview", data=upload).get_data(as_text=True)
+    assert pii_scan.leaks == []

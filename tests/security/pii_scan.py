@@ -69,11 +69,30 @@ def check_body(where, data, allowed):
         current.leaks.append(f"{where}: full ID number {number[:4]}…{number[-4:]} in the response")
 
 
+def _uploads(value):
+    """The bytes of files in form data: (file, name) tuples and file objects."""
+    if isinstance(value, dict):
+        return [b for item in value.values() for b in _uploads(item)]
+    if isinstance(value, (list, tuple)):
+        return [b for item in value for b in _uploads(item)]
+    if hasattr(value, "getvalue"):
+        return [value.getvalue()]
+    return []
+
+
+def typed_numbers(args, kwargs):
+    """ID numbers the request itself carries: URL, form fields, JSON, uploaded files."""
+    text = repr(args) + repr(kwargs)
+    for data in _uploads(kwargs.get("data")):
+        text += body_text(data if isinstance(data, bytes) else str(data).encode())
+    return id_numbers(text)
+
+
 class ScanningClient(FlaskClient):
     """A FlaskClient that scans every response it receives."""
 
     def open(self, *args, **kwargs):
-        typed = id_numbers(repr(args) + repr(kwargs))
+        typed = typed_numbers(args, kwargs)
         # The app sees a shallow copy of the environ: a set placed here is shared with it,
         # so numbers workflow.privacy reveals in the request come back to this check.
         revealed = set()
