@@ -27,9 +27,11 @@ demo: db
 	$(FLASK) seed-demo --if-empty
 
 # The reminder scheduler runs beside the web server as its own process, and stops with it.
+# Plain http on loopback: a Secure session cookie would not come back (docs/security.md).
 run: demo
 	@echo "serving on http://127.0.0.1:$(PORT)  (demo accounts: README.md); scheduler in the background"
-	@$(FLASK) scheduler run & scheduler=$$!; \
+	@export DONGQIAN_SESSION_COOKIE_SECURE=$${DONGQIAN_SESSION_COOKIE_SECURE:-false}; \
+	$(FLASK) scheduler run & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -7,3 +7,7 @@ PII_KEY = "change-me"
 
 # Default: SQLite in this folder. PostgreSQL:
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://user:pass@127.0.0.1/dongqian"
+
+# Session cookies are Secure by default (HTTPS only). `make run` serves plain http on
+# 127.0.0.1 and turns this off for itself; see docs/security.md for every security setting.
+# SESSION_COOKIE_SECURE = False

@@ -15,6 +15,7 @@ import pytest
 
 from tests import pgserver
 from tests.factories import PASSWORD, TEST_CONFIG, Factory
+from tests.security.pii_scan import pii_scan, pytest_configure, pytest_terminal_summary  # noqa: F401  (scans every response and log line)
 from workflow import MIGRATIONS
 from workflow.db import db
 from wsgi import create_app

@@ -5,14 +5,27 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import auth, case_actions, case_forms, cases, health, i18n, inbox, people, search, supervisor, views
+    from web import (
+        account,
+        auth,
+        case_actions,
+        case_forms,
+        cases,
+        health,
+        i18n,
+        inbox,
+        people,
+        search,
+        supervisor,
+        views,
+    )
 
     CSRFProtect(app)
     i18n.init_app(app)
     auth.init_app(app)
     views.init_app(app)
     inbox.init_app(app)
-    for module in (auth, cases, health, inbox):
+    for module in (account, auth, cases, health, inbox):
         app.register_blueprint(module.bp)
     for module in (case_actions, case_forms, people, search):  # the worker screens
         app.register_blueprint(module.bp)

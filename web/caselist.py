@@ -23,7 +23,7 @@ def index():
     return _render(current_filter(), reassign_form(g.user, formdata=None), [])
 
 
-def _render(case_filter, form, checked, status=200):
+def _render(case_filter, form, checked, status=200, export=None):
     now = utcnow()
     page = max(request.args.get("page", 1, type=int), 1)
     per_page = current_app.config["CASES_PER_PAGE"]
@@ -41,7 +41,7 @@ def _render(case_filter, form, checked, status=200):
     return render_template(
         "supervisor/cases.html", rows=rows, total=total, page=page, has_next=page * per_page < total,
         case_filter=case_filter, now=now, reassign=form, checked=checked,
-        export=ExportForm(formdata=None), args=case_filter.args(), units=units_in(g.user.org_unit),
+        export=export or ExportForm(formdata=None), args=case_filter.args(), units=units_in(g.user.org_unit),
         states=list(get_engine().definition.states), buckets=BUCKET_LABELS,
     ), status
 

@@ -2,13 +2,16 @@
 
 import io
 
-from flask import g, request, send_file
+from flask import abort, g, request, send_file
 from flask_babel import gettext as _
 
 from forms.ledger import ExportForm
+from forms.reassign import reassign_form
+from web import caselist
 from web.supervisor import blueprint, current_filter
 from workflow import ledger
 from workflow.db import utcnow
+from workflow.errors import NotAllowed
 from workflow.link_health import local_zone
 
 bp = blueprint("ledger", __name__)
@@ -18,9 +21,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.post("/ledger.xlsx")
 def export():
     """Send the workbook; full ID numbers and phones only when ticked on purpose."""
-    form = ExportForm()  # CSRF is checked before the view runs
+    form = ExportForm()
     case_filter, now = current_filter(request.form), utcnow()
-    data, _count = ledger.export(case_filter, g.user, now, full=form.full.data, address=request.remote_addr)
+    if not form.validate_on_submit():  # CSRF, and a reason when full values are asked for
+        return caselist._render(case_filter, reassign_form(g.user, formdata=None), [], status=422, export=form)
+    try:
+        data, _count = ledger.export(case_filter, g.user, now, full=form.full.data,
+                                     reason=form.reason.data, address=request.remote_addr)
+    except NotAllowed as exc:
+        abort(403, exc.message)
     stamp = now.astimezone(local_zone()).strftime("%Y%m%d-%H%M")
     name = _("台账-%(unit)s-%(t)s.xlsx", unit=case_filter.unit.name, t=stamp)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)

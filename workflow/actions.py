@@ -3,16 +3,10 @@
 from flask import current_app
 from flask_babel import gettext as _
 
-from workflow import pii
-from workflow.db import db
 from workflow.engine import get_engine
 from workflow.errors import Conflict, NotAllowed
-from workflow.models.audit import record as audit
 from workflow.models.user import ROLES
 from workflow.text import label
-
-# Who may see a full ID number or phone on the case page (setting PII_REVEAL_ROLES).
-REVEAL_ROLES = ("worker", "supervisor", "admin")
 
 
 def check_version(case, expected_version):
@@ -51,16 +45,5 @@ def fire(case, trigger, actor, *, expected_version=None, reason=None, now=None, 
 
 
 def may_reveal(case, user):
-    """Say whether the user may see the case's full ID number and phones."""
-    roles = current_app.config.get("PII_REVEAL_ROLES", REVEAL_ROLES)
-    return user.role in roles and get_engine().in_scope(user, case)
-
-
-def reveal_identity(case, user, address=None):
-    """Return the full ID number and audit the view (never the number itself)."""
-    if not may_reveal(case, user):
-        raise NotAllowed(_("您无权查看完整号码"))
-    number = pii.decrypt(case.person.id_cipher)
-    audit("reveal_pii", user=user, case=case, address=address, fields=["id_number", "phone"])
-    db.session.commit()
-    return number
+    """Say whether the user may see the case's full ID number and phones (workflow.privacy decides)."""
+    return user.role in current_app.config["PII_REVEAL_ROLES"] and get_engine().in_scope(user, case)

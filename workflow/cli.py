@@ -66,5 +66,7 @@ def process_diagram(lang):
 
 
 def init_app(app):
-    for command in (create_user, seed_demo, process_diagram):
+    from workflow.keyrotation import pii_cli
+
+    for command in (create_user, seed_demo, process_diagram, pii_cli):
         app.cli.add_command(command)

@@ -56,6 +56,15 @@ def mask_id(number):
     return number[:4] + "*" * 10 + number[-4:]
 
 
+# Something shaped like an ID number: 17 digits and a digit or X, not inside a longer run.
+ID_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def scrub_id_numbers(text):
+    """Mask anything in text shaped like an ID number (free text bound for logs or the audit)."""
+    return ID_PATTERN.sub(lambda m: mask_id(m.group(0).upper()), text or "")
+
+
 def clean_mobile(value):
     """Return a mainland mobile number as 11 digits or raise InvalidValue."""
     return _clean_phone(value, mobile_only=True)

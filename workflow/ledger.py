@@ -16,12 +16,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from workflow import pii
 from workflow.db import db
 from workflow.engine import get_engine
 from workflow.identity import mask_phone
 from workflow.models import Case, OrgUnit, Person, Project, RegistrationEntry, User
 from workflow.models.audit import record
+from workflow.privacy import reveal_id_numbers
 from workflow.registration import ADDRESS_KINDS
 from workflow.text import label
 
@@ -43,8 +43,12 @@ TITLE = Font(bold=True, size=14)
 HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
 
 
-def export(case_filter, viewer, now, full=False, address=None):
-    """Return (xlsx bytes, row count) and record the export in the audit trail."""
+def export(case_filter, viewer, now, full=False, address=None, reason=None):
+    """Return (xlsx bytes, row count) and record the export in the audit trail.
+
+    Full ID numbers come only through workflow.privacy (role, scope and reason checked,
+    audited per chunk); otherwise the masked form is written.
+    """
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("台账"))
     for index, (_key, _head, width) in enumerate(COLUMNS):
@@ -57,10 +61,12 @@ def export(case_filter, viewer, now, full=False, address=None):
     units = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name)).all())
     for chunk in _chunks(case_filter, now):
         entries = _current_entries([row[0].id for row in chunk])
+        numbers = reveal_id_numbers([row[0] for row in chunk], viewer, reason) if full else {}
         for case, person, project, worker in chunk:
             count += 1
             values = _values(count, case, person, project, worker, entries.get(case.id, {}), units, full)
-            sheet.append([values[key] for key, _head, _w in COLUMNS])
+            values["id_number"] = numbers.get(case.id, person.id_masked)
+            sheet.append([_text_safe(values[key]) for key, _head, _w in COLUMNS])
     sheet.append([])
     sheet.append([_("合计：%(n)s条", n=count)])
     out = io.BytesIO()
@@ -68,6 +74,13 @@ def export(case_filter, viewer, now, full=False, address=None):
     record("ledger_export", user=viewer, address=address, rows=count, full=bool(full), filter=case_filter.args())
     db.session.commit()
     return out.getvalue(), count
+
+
+def _text_safe(value):
+    """Keep typed text from being read as a formula by Excel (=, +, -, @ first)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def _cell(sheet, value, font=None, fill=None):
@@ -139,7 +152,7 @@ def _values(n, case, person, project, worker, entries, units, full):
     kind = entry("destination_address", "address_kind")
     return {
         "n": n, "name": person.name, "gender": _("男") if person.gender == "M" else _("女"),
-        "id_number": pii.decrypt(person.id_cipher) if full else person.id_masked,
+        "id_number": person.id_masked,
         "member": _("党员") if person.is_party_member else _("居民"), "project": project,
         "unit": units.get(case.org_unit_id), "original_address": entry("original_address", "address"),
         "destination_address": entry("destination_address", "address"),

@@ -34,18 +34,37 @@ def encrypt(plain, master=None):
     return VERSION + ":" + base64.b64encode(nonce + sealed).decode()
 
 
-def decrypt(token):
-    """Return the plain text, trying the current key and then previous ones."""
+def _open(master, token):
+    """Decrypt token under one master key; raise InvalidTag when it is not that key's."""
     version, body = token.split(":", 1)
     raw = base64.b64decode(body)
+    return AESGCM(_derive(master, b"enc")).decrypt(raw[:12], raw[12:], version.encode()).decode()
+
+
+def decrypt(token):
+    """Return the plain text, trying the current key and then previous ones."""
     current, previous = _keys()
     for master in [current, *previous]:
         try:
-            plain = AESGCM(_derive(master, b"enc")).decrypt(raw[:12], raw[12:], version.encode())
+            return _open(master, token)
         except InvalidTag:
             continue
-        return plain.decode()
     raise ValueError("ciphertext matches no configured PII key")
+
+
+def under_current_key(token):
+    """Say whether token was sealed with the current key (key rotation skips those rows)."""
+    try:
+        _open(_keys()[0], token)
+    except InvalidTag:
+        return False
+    return True
+
+
+def blind_indexes(plain):
+    """Return the blind index under the current and every previous key (lookups mid-rotation)."""
+    current, previous = _keys()
+    return [blind_index(plain, master) for master in [current, *previous]]
 
 
 def blind_index(plain, master=None):

@@ -67,8 +67,8 @@ def _check_editable(case, actor):
 
 
 def find_person(id_number):
-    """Return the person with this ID number (by its blind index), or None."""
-    return db.session.scalar(select(Person).where(Person.id_hash == pii.blind_index(id_number)))
+    """Return the person with this ID number (by its blind index, under any configured key), or None."""
+    return db.session.scalar(select(Person).where(Person.id_hash.in_(pii.blind_indexes(id_number))))
 
 
 def similar_cases(actor, name, birth_date, id_hash=None, limit=5):

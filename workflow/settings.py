@@ -2,6 +2,7 @@
 
 import base64
 import os
+from datetime import timedelta
 
 PREFIX = "DONGQIAN"
 
@@ -19,7 +20,17 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,  # the session bounds the token's life
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": False,  # set True behind HTTPS (docs/deploy.md)
+    # Secure by default; `make run` (plain http on 127.0.0.1) turns it off (docs/security.md).
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_IDLE_MINUTES": 30,  # a session unused this long ends
+    "SESSION_ABSOLUTE_HOURS": 12,  # and every session ends this long after login
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,  # within the window, counted in the database
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "PASSWORD_MIN_LENGTH": 12,
+    "PII_PREVIOUS_KEYS": [],  # old PII_KEYs still read until `flask pii rotate-key` ran
+    "PII_REVEAL_ROLES": ["worker", "supervisor"],  # may show a full ID number, audited
+    "PROXY_FIX_X_FOR": 0,  # trusted reverse proxies in front (X-Forwarded-For/-Proto)
     # Scheduler and reminders (docs/scheduler.md); checked by scheduler.settings.
     "SCHEDULER_TIMEZONE": "Asia/Shanghai",  # local time of the digest and of message text
     "REMINDER_LEAD_DAYS": 2,  # remind the worker this many days before a deadline
@@ -84,17 +95,24 @@ def finish(app):
             "SECRET_KEY is not set: put it in instance/config.py or DONGQIAN_SECRET_KEY"
         )
     check_pii_key(cfg.get("PII_KEY"))
+    previous = cfg.get("PII_PREVIOUS_KEYS") or []
+    if isinstance(previous, str):  # DONGQIAN_PII_PREVIOUS_KEYS=key1,key2 (not JSON)
+        previous = [k.strip() for k in previous.split(",") if k.strip()]
+    for old in previous:
+        check_pii_key(old, "PII_PREVIOUS_KEYS")
+    cfg["PII_PREVIOUS_KEYS"] = list(previous)
+    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
     if not os.path.isfile(cfg["PROCESS_DEFINITION"]):
         raise ConfigError(f"PROCESS_DEFINITION: no such file {cfg['PROCESS_DEFINITION']}")
 
 
-def check_pii_key(value):
+def check_pii_key(value, name="PII_KEY"):
     """Require a base64-encoded 32-byte key."""
     if not value:
-        raise ConfigError("PII_KEY is not set: put it in instance/config.py or DONGQIAN_PII_KEY")
+        raise ConfigError(f"{name} is not set: put it in instance/config.py or DONGQIAN_{name}")
     try:
         raw = base64.b64decode(value, validate=True)
     except (ValueError, TypeError):
-        raise ConfigError("PII_KEY is not valid base64") from None
+        raise ConfigError(f"{name} is not valid base64") from None
     if len(raw) != 32:
-        raise ConfigError(f"PII_KEY must decode to 32 bytes, not {len(raw)}")
+        raise ConfigError(f"{name} must decode to 32 bytes, not {len(raw)}")

@@ -9,6 +9,7 @@ from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxM
 from workflow.models.people import Person, Project
 from workflow.models.registration import RegistrationEntry
 from workflow.models.scheduler import SchedulerHeartbeat, SchedulerJob
+from workflow.models.security import LoginAttempt, UserSession
 from workflow.models.supervisor import HealthSnapshot, ImportBatch
 from workflow.models.user import User
 from workflow.models.worklist import PROJECT_PATH_DUE, STATE_PATH_DUE  # noqa: F401  (list indexes)
@@ -22,6 +23,7 @@ __all__ = [
     "InboxItem",
     "HealthSnapshot",
     "ImportBatch",
+    "LoginAttempt",
     "OrgUnit",
     "OutboxMessage",
     "Person",
@@ -31,4 +33,5 @@ __all__ = [
     "SchedulerJob",
     "TransitionRecord",
     "User",
+    "UserSession",
 ]

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.db import UTCDateTime, db, utcnow
+from workflow.identity import scrub_id_numbers
 
 
 class AuditEvent(db.Model):
@@ -26,14 +27,30 @@ class AuditEvent(db.Model):
     )
 
 
+def _scrubbed(value):
+    """The detail with anything shaped like an ID number masked, however deep."""
+    if isinstance(value, str):
+        return scrub_id_numbers(value)
+    if isinstance(value, dict):
+        return {key: _scrubbed(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrubbed(item) for item in value]
+    return value
+
+
 def record(action, user=None, case=None, address=None, **detail):
-    """Add an audit row to the current session; the caller commits."""
+    """Add an audit row to the current session; the caller commits.
+
+    action: a short verb, e.g. "login", "reveal_id", "export", "import"; detail: plain
+    JSON facts (ids, counts, a reason). Free text in detail that looks like an ID number
+    is stored masked. The table is append-only: rows can never be changed or deleted.
+    """
     db.session.add(
         AuditEvent(
             action=action,
             user_id=user.id if user is not None else None,
             case_id=case.id if case is not None else None,
             address=address,
-            detail=detail or None,
+            detail=_scrubbed(detail) or None,
         )
     )

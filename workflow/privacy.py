@@ -1,0 +1,79 @@
+"""Show a full ID number on purpose: role and scope checked, the reason audited, never the number.
+
+Screens show Person.id_masked. The full number leaves the database only through
+reveal_id_number (one case, e.g. the case page's "show full" button) or
+reveal_id_numbers (many, e.g. an export with full values asked for explicitly).
+"""
+
+from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
+
+from workflow import pii
+from workflow.db import db
+from workflow.engine import get_engine
+from workflow.errors import CaseNotFound, GuardFailed, NotAllowed
+from workflow.identity import ID_PATTERN, scrub_id_numbers
+from workflow.models.audit import record
+
+__all__ = ["ID_PATTERN", "REVEALED_KEY", "reveal_id_number", "reveal_id_numbers", "scrub"]
+
+# Where a request records the numbers it showed on purpose (tests scan everything else).
+REVEALED_KEY = "dongqian.pii_revealed"
+REASON_MAX = 200
+
+
+def scrub(text):
+    """Mask anything in text that looks like an ID number (for logs and typed usernames)."""
+    return scrub_id_numbers(text)
+
+
+def _check_scope(case, user):
+    engine = get_engine()
+    receiving = bool(case.handover_to_path) and case.handover_to_path.startswith(user.org_unit.path)
+    if not engine.in_scope(user, case) and not receiving:
+        raise CaseNotFound()
+
+
+def _check_role_and_reason(user, reason):
+    """Return the cleaned reason, or refuse a role not allowed or a missing reason."""
+    if user.role not in current_app.config["PII_REVEAL_ROLES"]:
+        raise NotAllowed(_("您的角色不能查看完整身份证号"))
+    reason = " ".join((reason or "").split())
+    if len(reason) < 2:
+        raise GuardFailed([_("请填写查看完整身份证号的原因")])
+    return scrub(reason)[:REASON_MAX]  # a reason that quotes the number must not store it
+
+
+def _mark_revealed(numbers):
+    """Tell the response checks that these numbers are shown on purpose in this request."""
+    if has_request_context():
+        request.environ.setdefault(REVEALED_KEY, set()).update(numbers)
+
+
+def _address():
+    return request.remote_addr if has_request_context() else None
+
+
+def reveal_id_number(case, user, reason):
+    """Return the case's full ID number after checking scope and role and auditing who, whose, why."""
+    _check_scope(case, user)
+    reason = _check_role_and_reason(user, reason)
+    number = pii.decrypt(case.person.id_cipher)
+    record("reveal_id", user=user, case=case, address=_address(), person_id=case.person_id, reason=reason)
+    db.session.commit()  # the audit row is stored before the number is shown
+    _mark_revealed([number])
+    return number
+
+
+def reveal_id_numbers(cases, user, reason, purpose="export"):
+    """Return {case id: full ID number} for many cases, audited as one row (ids, never numbers)."""
+    cases = list(cases)
+    for case in cases:
+        _check_scope(case, user)
+    reason = _check_role_and_reason(user, reason)
+    numbers = {case.id: pii.decrypt(case.person.id_cipher) for case in cases}
+    record("reveal_id_bulk", user=user, address=_address(), purpose=purpose, reason=reason,
+           count=len(cases), case_ids=[c.id for c in cases][:1000])
+    db.session.commit()
+    _mark_revealed(numbers.values())
+    return numbers
