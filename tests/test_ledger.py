@@ -30,7 +30,7 @@ def cases(make):
 def _export(client, make, full=False, **filters):
     data = {"unit": make.unit("绿苑社区党总支").id, **filters}
     if full:
-        data["full"] = "y"
+        data.update(full="y", reason="区委组织部核对安置名单")
     with time_machine.travel(NOW, tick=False):
         response = client.post("/supervisor/ledger.xlsx", data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -98,6 +98,30 @@ def test_full_values_only_on_explicit_request_and_audited(client, auth, make, ca
     assert [(e.user_id, e.detail["rows"], e.detail["full"]) for e in events] == [(me, 2, False), (me, 1, True)]
     assert events[1].detail["filter"] == {"unit": make.unit("绿苑社区党总支").id, "state": "following"}
     assert pii.decrypt(case.person.id_cipher) not in str([e.detail for e in events])
+    reveals = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "reveal_id_bulk")).all()
+    assert [(e.user_id, e.detail["reason"], e.detail["count"]) for e in reveals] == [(me, "区委组织部核对安置名单", 1)]
+
+
+def test_full_values_need_a_reason_and_nothing_is_exported_without(client, auth, make, cases):
+    with time_machine.travel(NOW, tick=False):
+        auth.login("lvyuan-supervisor")
+        response = client.post("/supervisor/ledger.xlsx", data={"unit": make.unit("绿苑社区党总支").id, "full": "y"})
+    assert response.status_code == 422
+    assert "导出完整号码须填写原因" in response.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ledger_export")) is None
+
+
+def test_formula_like_text_is_written_as_text(client, auth, make, cases):
+    case = cases["following"]
+    from workflow.models import RegistrationEntry
+    db.session.execute(RegistrationEntry.__table__.update().where(
+        RegistrationEntry.case_id == case.id, RegistrationEntry.item == "workplace").values(workplace="=HYPERLINK(\"http://x\")"))
+    db.session.commit()
+    with time_machine.travel(NOW, tick=False):
+        auth.login("lvyuan-supervisor")
+    sheet, _response = _export(client, make, state="following")
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "'=HYPERLINK(\"http://x\")" in values
 
 
 def test_export_is_exactly_the_filter_and_never_a_sibling(client, auth, make, cases):
@@ -108,7 +132,7 @@ def test_export_is_exactly_the_filter_and_never_a_sibling(client, auth, make, ca
     assert names == {c.person.name for c in cases.values()}
     with time_machine.travel(NOW, tick=False):
         auth.login("lvyuan-supervisor")
-    response = client.post("/supervisor/ledger.xlsx", data={"unit": make.unit("清江社区党总支").id})
+        response = client.post("/supervisor/ledger.xlsx", data={"unit": make.unit("清江社区党总支").id})
     assert response.status_code == 404
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ledger_export",
                                                       AuditEvent.user_id == make.user("lvyuan-supervisor").id)) is None

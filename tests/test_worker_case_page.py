@@ -79,11 +79,15 @@ def test_phones_and_id_are_masked_until_revealed_on_purpose_and_audited(client, 
     assert case.person.id_masked in page and f"{phone[:3]}****{phone[-4:]}" in page
     assert "显示完整号码" in page
     assert client.get(f"/cases/{case.id}/reveal").status_code == 405  # a POST only
-    page = client.post(f"/cases/{case.id}/reveal").get_data(as_text=True)
+    refused = client.post(f"/cases/{case.id}/reveal", data={"reason": ""})
+    assert refused.status_code == 422 and "请填写查看原因" in refused.get_data(as_text=True)
+    assert number not in refused.get_data(as_text=True)
+    page = client.post(f"/cases/{case.id}/reveal", data={"reason": "核对安置协议"}).get_data(as_text=True)
     assert number in page and phone in page
     audit = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id,
-                                                        AuditEvent.action == "reveal_pii")).all()
+                                                        AuditEvent.action == "reveal_id")).all()
     assert len(audit) == 1 and audit[0].user_id == make.user("demo-worker").id
+    assert audit[0].detail["reason"] == "核对安置协议"
     stored = repr(audit[0].detail)
     assert number not in stored and number[-6:] not in stored and phone not in stored
     assert number not in client.get(f"/cases/{case.id}").get_data(as_text=True)  # shown once only
@@ -97,9 +101,9 @@ def test_a_role_not_allowed_to_reveal_gets_no_button_and_a_reasoned_403(client, 
     auth.login("sec-x")
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "显示完整号码" not in page
-    response = client.post(f"/cases/{case.id}/reveal")
-    assert response.status_code == 403 and "您无权查看完整号码" in response.get_data(as_text=True)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reveal_pii")) is None
+    response = client.post(f"/cases/{case.id}/reveal", data={"reason": "核对安置协议"})
+    assert response.status_code == 403 and "您的角色不能查看完整身份证号" in response.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("reveal%"))) is None
 
 
 def test_english_is_available_on_the_case_page(client, auth, make):

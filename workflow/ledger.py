@@ -21,7 +21,7 @@ from workflow.engine import get_engine
 from workflow.identity import mask_phone
 from workflow.models import Case, OrgUnit, Person, Project, RegistrationEntry, User
 from workflow.models.audit import record
-from workflow.privacy import reveal_id_numbers
+from workflow.privacy import check_may_reveal, reveal_id_numbers
 from workflow.registration import ADDRESS_KINDS
 from workflow.text import label
 
@@ -49,6 +49,8 @@ def export(case_filter, viewer, now, full=False, address=None, reason=None):
     Full ID numbers come only through workflow.privacy (role, scope and reason checked,
     audited per chunk); otherwise the masked form is written.
     """
+    if full:
+        check_may_reveal(viewer, reason)  # before the workbook exists: a refusal leaves nothing half-written
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("台账"))
     for index, (_key, _head, width) in enumerate(COLUMNS):

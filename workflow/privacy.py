@@ -15,7 +15,7 @@ from workflow.errors import CaseNotFound, GuardFailed, NotAllowed
 from workflow.identity import ID_PATTERN, scrub_id_numbers
 from workflow.models.audit import record
 
-__all__ = ["ID_PATTERN", "REVEALED_KEY", "reveal_id_number", "reveal_id_numbers", "scrub"]
+__all__ = ["ID_PATTERN", "REVEALED_KEY", "check_may_reveal", "reveal_id_number", "reveal_id_numbers", "scrub"]
 
 # Where a request records the numbers it showed on purpose (tests scan everything else).
 REVEALED_KEY = "dongqian.pii_revealed"
@@ -42,6 +42,11 @@ def _check_role_and_reason(user, reason):
     if len(reason) < 2:
         raise GuardFailed([_("请填写查看完整身份证号的原因")])
     return scrub(reason)[:REASON_MAX]  # a reason that quotes the number must not store it
+
+
+def check_may_reveal(user, reason):
+    """Refuse before any work starts when the user may not reveal, or gave no reason."""
+    _check_role_and_reason(user, reason)
 
 
 def _mark_revealed(numbers):

@@ -128,8 +128,54 @@ def outside(user_or_none, viewer):
     return user_or_none.id
 
 
+def inbox_item_of(user_id, case):
+    """An inbox item of a user about the case, made through the real outbox if none exists."""
+    from scheduler import delivery
+    from workflow.db import utcnow
+    from workflow.models import InboxItem, User
+    from workflow.outbox import notify
+
+    if user_id is None:
+        return None
+    if first_id(InboxItem, user_id=user_id) is None:
+        notify(db.session.get(User, user_id), "sent_back", f"退回修改：{case.person.name}", case=case,
+               key=f"probe:{case.id}:{user_id}")
+        db.session.commit()
+        delivery.run(utcnow())
+    return first_id(InboxItem, user_id=user_id)
+
+
+def import_batch_of(user_id, unit_id, case):
+    """A roster preview made by a user of a unit (previewed, not imported)."""
+    from tests.factories import roster_bytes
+    from workflow import roster
+    from workflow.models import ImportBatch, User
+    from workflow.synthetic import Synth
+
+    if user_id is None:
+        return None
+    if first_id(ImportBatch, user_id=user_id) is None:
+        user = db.session.get(User, user_id)
+        synth = Synth(user_id)
+        row = (synth.name(), synth.id_number(), case.org_unit.name, synth.mobile(), "是", synth.address())
+        data = roster_bytes([row], kind="csv")
+        preview = roster.check("摸底名单.csv", data, case.project, user)
+        roster.stage("摸底名单.csv", data, case.project, user, None, preview)
+    return first_id(ImportBatch, user_id=user_id)
+
+
+def foreign_inbox_item(case, viewer):
+    return inbox_item_of(outside(home_user(case), viewer), case)
+
+
+def foreign_import_batch(case, viewer):
+    return import_batch_of(outside(home_user(case), viewer), case.org_unit_id, case)
+
+
 # resource name -> id of that kind of object belonging to the case (None: the case has none).
 RESOLVERS = {
+    "item": foreign_inbox_item,
+    "batch": foreign_import_batch,
     "case": lambda case, viewer: case.id,
     "person": lambda case, viewer: case.person_id,
     "unit": lambda case, viewer: case.org_unit_id,
@@ -166,6 +212,8 @@ def resource_of(rule, arg):
 # For a user's own pages: their own account and sessions.
 OWN = {
     "user": lambda case, user: user.id,
+    "item": lambda case, user: inbox_item_of(user.id, case),
+    "batch": lambda case, user: import_batch_of(user.id, user.org_unit_id, case),
     "session": lambda case, user: first_id(UserSession, user_id=user.id),
 }
 
