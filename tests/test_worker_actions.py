@@ -264,3 +264,20 @@ def test_close_takes_an_optional_reason(client, auth, make):
     assert send(client, f"/cases/{case.id}/do/close", {}).status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert fresh(case).state == "closed" and 'class="button action' not in page
+
+
+def test_a_failed_attempt_while_lost_is_logged_and_the_case_stays_lost(client, auth, make):
+    from sqlalchemy import func, select
+
+    from workflow.models import ContactLog
+
+    case = make.case("lost")
+    before = db.session.scalar(select(func.count()).where(ContactLog.case_id == case.id))
+    auth.login()
+    response = send(client, f"/cases/{case.id}/follow-up", {
+        "kind": "phone", "outcome": "not_reached", "contacted_on": today(), "notes": "电话仍无人接听"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    db.session.refresh(case)
+    assert case.state == "lost"
+    assert db.session.scalar(select(func.count()).where(ContactLog.case_id == case.id)) == before + 1
+    assert "电话仍无人接听" in client.get(f"/cases/{case.id}").get_data(as_text=True)

@@ -195,8 +195,8 @@ def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
         trigger = "miss"
     if trigger in triggers:
         engine.fire(case, trigger, actor, contact=log, now=now)
-    elif "contact" in triggers:
-        # e.g. not reached during a handover: logged, the state stays.
+    elif triggers & {"contact", "reconnect"}:
+        # Not reached during a handover, or again while 失联: logged, the state stays.
         case.updated_at = utcnow()
         commit_or_conflict()
     else:
