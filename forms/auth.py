@@ -11,8 +11,8 @@ from forms.validators import Required
 
 
 class LoginForm(BaseForm):
-    username = StringField("用户名", validators=[Required()])
-    password = PasswordField("密码", validators=[Required()])
+    username = StringField(_l("用户名"), validators=[Required()])
+    password = PasswordField(_l("密码"), validators=[Required()])
 
 
 class NewPassword:

@@ -66,3 +66,12 @@ def test_landline_accepted_where_any_phone_is_allowed():
 
 def test_mask_phone():
     assert mask_phone("13812345678") == "138****5678"
+
+
+def test_id_errors_are_translated_for_english_users(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        with pytest.raises(InvalidValue) as err:
+            clean_id_number(wrong_check_digit(VALID))
+    assert str(err.value) == "The ID number's check digit is wrong (last character)"

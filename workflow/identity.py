@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import phonenumbers
+from flask_babel import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric
@@ -17,21 +18,21 @@ def clean_id_number(value):
     """Return the normalised 18-character ID number or raise InvalidValue."""
     number = re.sub(r"[\s-]", "", value or "").upper()  # people type spaces in groups
     if not number:
-        raise InvalidValue("请填写身份证号")
+        raise InvalidValue(_("请填写身份证号"))
     if len(number) != 18:
-        raise InvalidValue(f"身份证号应为18位，当前为{len(number)}位")
+        raise InvalidValue(_("身份证号应为18位，当前为%(n)s位", n=len(number)))
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise InvalidValue("身份证号格式错误：前17位应为数字，最后一位为数字或X")
+        raise InvalidValue(_("身份证号格式错误：前17位应为数字，最后一位为数字或X"))
     try:
         birth = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
-        raise InvalidValue("身份证号中的出生日期无效（第7-14位）") from None
+        raise InvalidValue(_("身份证号中的出生日期无效（第7-14位）")) from None
     if birth > date.today() or birth.year < 1900:
-        raise InvalidValue("身份证号中的出生日期无效（第7-14位）")
+        raise InvalidValue(_("身份证号中的出生日期无效（第7-14位）"))
     if not _region_known(number[:6]):
-        raise InvalidValue("身份证号中的地区码无效（前6位）")
+        raise InvalidValue(_("身份证号中的地区码无效（前6位）"))
     if number[17] != ric.calc_check_digit(number):
-        raise InvalidValue("身份证号校验位错误（最后一位）")
+        raise InvalidValue(_("身份证号校验位错误（最后一位）"))
     return number
 
 
@@ -78,19 +79,19 @@ def clean_phone(value):
 def _clean_phone(value, mobile_only):
     text = (value or "").strip()
     if not text:
-        raise InvalidValue("请填写电话号码")
+        raise InvalidValue(_("请填写电话号码"))
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
-        raise InvalidValue("电话号码格式错误，只能包含数字") from None
+        raise InvalidValue(_("电话号码格式错误，只能包含数字")) from None
     if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
         if mobile_only:
-            raise InvalidValue("手机号码无效：应为11位中国大陆手机号")
-        raise InvalidValue("电话号码无效")
+            raise InvalidValue(_("手机号码无效：应为11位中国大陆手机号"))
+        raise InvalidValue(_("电话号码无效"))
     kind = phonenumbers.number_type(parsed)
     mobile_kinds = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
     if mobile_only and kind not in mobile_kinds:
-        raise InvalidValue("请填写手机号码，不是座机号码")
+        raise InvalidValue(_("请填写手机号码，不是座机号码"))
     national = str(parsed.national_number)
     return national if kind in mobile_kinds else "0" + national
 
