@@ -149,3 +149,23 @@ def test_every_worker_form_carries_a_csrf_token_and_a_post_without_one_is_refuse
     assert response.status_code == 400
     db.session.expire_all()
     assert case.state == "identified"
+
+
+def test_a_member_can_opt_out_of_reminders_and_back_in(client, auth, make):
+    member = make.case("following", member=True)
+    resident = make.case("following", member=False)
+    auth.login()
+    page = client.get(f"/cases/{member.id}").get_data(as_text=True)
+    assert "组织生活提醒" in page and "不再接收" in page
+    assert "组织生活提醒" not in client.get(f"/cases/{resident.id}").get_data(as_text=True)
+    client.post(f"/cases/{member.id}/member-reminders", data={"receive": "0"})
+    db.session.refresh(member.person)
+    assert member.person.reminder_opt_out is True
+    assert "恢复接收" in client.get(f"/cases/{member.id}").get_data(as_text=True)
+    client.post(f"/cases/{member.id}/member-reminders", data={"receive": "1"})
+    db.session.refresh(member.person)
+    assert member.person.reminder_opt_out is False
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "member_reminders")).all()
+    assert [e.detail["receive"] for e in audit] == [False, True]
+    refused = client.post(f"/cases/{resident.id}/member-reminders", data={"receive": "0"})
+    assert refused.status_code == 403 and "组织生活提醒只发给党员" in refused.get_data(as_text=True)

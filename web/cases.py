@@ -1,9 +1,10 @@
 """Today's work (the subtree's cases, most overdue first) and the case page."""
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from forms.base import BaseForm
 from forms.reveal import RevealForm
 from web import case_page, worklist
 from web.form_flow import case_or_404
@@ -12,7 +13,7 @@ from workflow.engine import get_engine
 from workflow.errors import GuardFailed, NotAllowed
 from workflow.models import Project
 from workflow.privacy import reveal_id_number
-from workflow.services import units_in
+from workflow.services import set_member_reminders, units_in
 
 bp = Blueprint("cases", __name__)
 
@@ -83,3 +84,18 @@ def reveal(case_id):
     db.session.commit()
     return render_template("cases/show.html", reveal_form=form, now=utcnow(),
                            **case_page.context(case, g.user, revealed_id=number))
+
+
+@bp.post("/cases/<int:case_id>/member-reminders")
+def member_reminders(case_id):
+    """A party member opts out of the 组织生活 reminders, or back in."""
+    case = case_or_404(case_id)
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_member_reminders(case, g.user, receive=request.form.get("receive") == "1")
+    except NotAllowed as exc:
+        return render_template("error.html", code=403, message=exc.message), 403
+    flash(_("已更新组织生活提醒设置"), "success")
+    return redirect(url_for("cases.show", case_id=case.id))

@@ -13,6 +13,7 @@ from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, Conflict, NotAllowed, ProcessError
 from workflow.identity import clean_id_number, id_facts
 from workflow.models import Case, ContactLog, OrgUnit, Person, TransitionRecord
+from workflow.models.audit import record as audit
 from workflow.subtree import under
 
 
@@ -240,3 +241,14 @@ def units_in(unit):
     return db.session.scalars(
         select(OrgUnit).where(OrgUnit.path.like(unit.path + "%")).order_by(OrgUnit.path)
     ).all()
+
+
+def set_member_reminders(case, actor, receive):
+    """Let a party member opt out of (or back into) the 组织生活 reminders; audited."""
+    if not get_engine().in_scope(actor, case):
+        raise CaseNotFound()
+    if not case.person.is_party_member:
+        raise NotAllowed(_("组织生活提醒只发给党员"))
+    case.person.reminder_opt_out = not receive
+    audit("member_reminders", user=actor, case=case, receive=bool(receive))
+    db.session.commit()
