@@ -20,9 +20,12 @@ class DuplicateCase(ProcessError):
         self.case = case
 
 
-def load_case(case_id, user, for_update=False):
-    """Return the case if it lies in the user's subtree (or is handed over to it)."""
-    case = db.session.get(Case, case_id)
+def load_case(case_id, user, for_update=False, options=()):
+    """Return the case if it lies in the user's subtree (or is handed over to it).
+
+    options: loader options (e.g. joinedload) for what the caller will show of it.
+    """
+    case = db.session.get(Case, case_id, options=options)
     if case is None:
         raise CaseNotFound()
     engine = get_engine()
