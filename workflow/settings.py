@@ -20,6 +20,7 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # set True behind HTTPS (docs/deploy.md)
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* are trusted (docs/deploy.md)
 }
 
 
