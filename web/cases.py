@@ -17,8 +17,7 @@ from workflow.services import load_case
 bp = Blueprint("cases", __name__)
 
 # What the case page shows of the case, loaded with it in one query instead of one each.
-CASE_PAGE_LOADS = (joinedload(Case.person), joinedload(Case.project), joinedload(Case.org_unit),
-                   joinedload(Case.worker))
+CASE_PAGE_LOADS = (joinedload(Case.project), joinedload(Case.org_unit), joinedload(Case.worker))
 
 
 def subtree_cases(user):
