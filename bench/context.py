@@ -96,11 +96,11 @@ def prepare_postgresql(args, out):
     if args.pg_url:
         base = args.pg_url
     else:
-        from tests.pgserver import PgServer, available
+        from tests.pgserver import available
 
         if not available():
             raise SystemExit("PostgreSQL binaries not found (initdb, pg_ctl, postgres); use --pg-url")
-        server = PgServer().start()
+        server = durable_server()
         ctx_cleanup.append(server.stop)
         base = server.url("postgres")
     name = f"bench_{int(time.time())}"
@@ -113,6 +113,23 @@ def prepare_postgresql(args, out):
     if args.pg_url:
         ctx.cleanup.append(lambda: _drop(admin, name))
     return _finish(ctx)
+
+
+def durable_server():
+    """A throwaway server like the suite's, but with fsync and synchronous commits on.
+
+    The suite turns durability off for speed; a benchmark of commits must not.
+    """
+    from tests.pgserver import PgServer, find_bin
+
+    server = PgServer()
+    server._run(find_bin("initdb"), "-D", server.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+                "--locale=C")
+    options = (f"-c listen_addresses=127.0.0.1 -p {server.port} -k {server.root} -c max_connections=200 "
+               "-c shared_buffers=1GB -c maintenance_work_mem=512MB -c max_wal_size=4GB")
+    server._run(find_bin("pg_ctl"), "-D", server.data, "-o", options, "-l", os.path.join(server.root, "log"),
+                "-w", "-t", "120", "start")
+    return server
 
 
 def _drop(admin, name):

@@ -53,11 +53,11 @@ def run(ctx, name, state, ours_op, bare_op, count):
     times = {"ours": [], "baseline": []}
     try:
         with ctx.app().app_context():
-            who = _actors()
+            who = _actors(ids[:2 * count])
             for first in range(0, 2 * count, 2 * chunk):
                 for case_id in ids[first:first + chunk]:
                     started = time.perf_counter()
-                    ours_op(db.session.get(Case, case_id), who)
+                    ours_op(case_id, who)
                     times["ours"].append(time.perf_counter() - started)
                 for case_id in ids[first + chunk:first + 2 * chunk]:
                     started = time.perf_counter()
@@ -67,17 +67,23 @@ def run(ctx, name, state, ours_op, bare_op, count):
     finally:
         conn.close()
     ours, base = _summary(times["ours"]), _summary(times["baseline"])
-    ratio = ours["mean_ms"] / base["mean_ms"]
-    return Result(name, ctx.backend, "time ours / baseline", ours["mean_ms"], base["mean_ms"], "ms", "< 1.5×",
-                  ratio < 1.5, {"ours": ours, "baseline": base, "per_side": len(times["ours"])})
+    # Medians: on a shared machine a neighbour's burst moves the mean of either side.
+    ratio = ours["p50_ms"] / base["p50_ms"]
+    return Result(name, ctx.backend, "median time ours / baseline", ours["p50_ms"], base["p50_ms"], "ms",
+                  "< 1.5×", ratio < 1.5, {"ours": ours, "baseline": base, "per_side": len(times["ours"])})
 
 
-def _actors():
-    """Each street's supervisor id; ours loads the actor by id per operation, as load_user does."""
+def _actors(ids):
+    """Who acts on each case (ids only): its street's supervisor, its worker.
+
+    Ours loads that user per operation, as load_user does for a request.
+    """
     users = db.session.scalars(select(User).where(User.role == "supervisor")).all()
     streets = {user.org_unit.path.strip("/"): user.id for user in users if user.org_unit.kind == "street"}
+    rows = db.session.execute(select(Case.id, Case.org_path, Case.worker_id).where(Case.id.in_(ids))).all()
     db.session.remove()  # nothing else stays in the session to be expired at every commit
-    return {"street_supervisor": streets}
+    return {"street_supervisor": streets, "supervisor_of": {i: streets[_street(p)] for i, p, _w in rows},
+            "worker_of": {i: w for i, _p, w in rows}}
 
 
 def _summary(samples):
@@ -92,9 +98,10 @@ def _street(org_path):
     return org_path.split("/")[1]
 
 
-def approve_ours(case, who):
-    supervisor = db.session.get(User, who["street_supervisor"][_street(case.org_path)])
-    get_engine().fire(case, "approve", supervisor)
+def approve_ours(case_id, who):
+    """As a request would: the user (load_user), the case in their scope, fire."""
+    supervisor = db.session.get(User, who["supervisor_of"][case_id])
+    get_engine().fire(services.load_case(case_id, supervisor), "approve", supervisor)
 
 
 def approve_bare(conn, case_id, who):
@@ -113,10 +120,10 @@ def approve_bare(conn, case_id, who):
     cur.close()
 
 
-def follow_up_ours(case, who):
-    now = datetime.now(UTC)
-    services.record_follow_up(case, db.session.get(User, case.worker_id), kind="phone", outcome="reached",
-                              contacted_at=now)
+def follow_up_ours(case_id, who):
+    worker = db.session.get(User, who["worker_of"][case_id])
+    services.record_follow_up(services.load_case(case_id, worker), worker, kind="phone", outcome="reached",
+                              contacted_at=datetime.now(UTC))
 
 
 def follow_up_bare(conn, case_id, who):
