@@ -29,17 +29,30 @@ class Gunicorn:
         self.process = None
 
     def start(self, timeout=60):
+        """Start gunicorn; a port taken between choosing and binding it is chosen again."""
+        for _attempt in range(3):
+            if self._launch(timeout):
+                return self
+            self.port = free_port()
+        raise RuntimeError(f"gunicorn found no free port; see {self.log_path}")
+
+    def _launch(self, timeout):
         command = [sys.executable, "-m", "gunicorn", "-c", DEPLOY_CONFIG,
                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                    *self.extra_args, self.app_spec]
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log)
+        with open(self.log_path, "ab") as log:
+            logged = log.tell()
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                with open(self.log_path, "rb") as log:
+                    log.seek(logged)
+                    if b"in use" in log.read():
+                        return False
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
             if self._ready() and len(self.worker_pids()) >= self.workers:
-                return self
+                return True
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer {self.ready_path} in {timeout}s; see {self.log_path}")
@@ -82,7 +95,6 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.log.close()
         self.process = None
 
     def __enter__(self):

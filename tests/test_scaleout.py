@@ -136,19 +136,24 @@ def _read_while(port, cookie, paths, done, seen):
             seen[status] += 1
 
 
-def test_four_gunicorn_workers_and_concurrent_writers_lose_nothing(pg_district, tmp_path):
-    app, env = pg_district
-    with app.app_context():
-        following = db.session.scalars(select(Case.id).where(Case.state == "following").order_by(Case.id)).all()
-        in_review = db.session.scalars(select(Case.id).where(Case.state == "in_review").order_by(Case.id)).all()
-    ids = {"race_approve": in_review[:3], "race_follow": following[:2],
-           "own": [following[2 + 3 * i:5 + 3 * i] for i in range(WRITERS)]}
-    assert len(ids["race_approve"]) == 3 and all(len(own) == 3 for own in ids["own"])
-    touched = [*ids["race_approve"], *ids["race_follow"], *itertools.chain(*ids["own"])]
-    with app.app_context():
-        before = _snapshot(touched)
+def _run_writers(env, ids):
+    """Start the writer processes together; return {writer index: outcomes}."""
+    spawn = multiprocessing.get_context("spawn")
+    barrier, results = spawn.Barrier(WRITERS), spawn.Queue()
+    processes = [spawn.Process(target=writer, args=(env["DONGQIAN_SQLALCHEMY_DATABASE_URI"],
+                                                    env["DONGQIAN_INSTANCE_PATH"], i, plan, barrier, results))
+                 for i, plan in enumerate(_plans(ids))]
+    for process in processes:
+        process.start()
+    outcomes = dict(results.get(timeout=180) for _ in processes)
+    for process in processes:
+        process.join(timeout=30)
+    return outcomes
 
-    with Gunicorn("wsgi:create_app()", env, 4, str(tmp_path / "gunicorn.log")) as server:
+
+def _serve_while_writing(env, ids, touched, log):
+    """gunicorn with 4 workers answers readers while the writers run; return what each side saw."""
+    with Gunicorn("wsgi:create_app()", env, 4, log) as server:
         assert len(server.worker_pids()) == 4
         cookie = login(server.port, SUPERVISOR, DEFAULT_PASSWORD)
         done, seen = threading.Event(), Counter()
@@ -157,24 +162,33 @@ def test_four_gunicorn_workers_and_concurrent_writers_lose_nothing(pg_district, 
                    for _ in range(4)]
         for reader in readers:
             reader.start()
-        spawn = multiprocessing.get_context("spawn")
-        barrier, results = spawn.Barrier(WRITERS), spawn.Queue()
-        processes = [spawn.Process(target=writer, args=(env["DONGQIAN_SQLALCHEMY_DATABASE_URI"],
-                                                        env["DONGQIAN_INSTANCE_PATH"], i, plan, barrier, results))
-                     for i, plan in enumerate(_plans(ids))]
-        for process in processes:
-            process.start()
-        outcomes = dict(results.get(timeout=180) for _ in processes)
-        for process in processes:
-            process.join(timeout=30)
-        done.set()
-        for reader in readers:
-            reader.join(timeout=30)
+        try:
+            outcomes = _run_writers(env, ids)
+        finally:
+            done.set()
+            for reader in readers:
+                reader.join(timeout=30)
         pages = {case_id: get(server.port, f"/cases/{case_id}", {"Cookie": cookie})[2]
                  for case_id in ids["race_approve"]}
+    return [o for index in range(WRITERS) for o in outcomes[index]], seen, pages
+
+
+def test_four_gunicorn_workers_and_concurrent_writers_lose_nothing(pg_district, tmp_path):
+    app, env = pg_district
+    with app.app_context():
+        following = db.session.scalars(select(Case.id).where(Case.state == "following").order_by(Case.id)).all()
+        in_review = db.session.scalars(select(Case.id).where(Case.state == "in_review").order_by(Case.id)).all()
+    own = [following[2 + 3 * i:5 + 3 * i] for i in range(WRITERS)]
+    ids = {"race_approve": in_review[:3], "race_follow": following[:2], "own": own}
+    own_ids = set(itertools.chain(*own))
+    assert len(ids["race_approve"]) == 3 and len(own_ids) == 3 * WRITERS
+    touched = [*ids["race_approve"], *ids["race_follow"], *own_ids]
+    with app.app_context():
+        before = _snapshot(touched)
+
+    flat, seen, pages = _serve_while_writing(env, ids, touched, str(tmp_path / "gunicorn.log"))
 
     assert set(seen) == {200} and seen[200] > 0, seen
-    flat = [o for index in range(WRITERS) for o in outcomes[index]]
     assert not [o for o in flat if o[2].startswith("error")], flat
     with app.app_context():
         after = _snapshot(touched)
@@ -183,13 +197,12 @@ def test_four_gunicorn_workers_and_concurrent_writers_lose_nothing(pg_district, 
         assert results_here["ok"] == 1 and results_here["conflict"] + results_here["not_allowed"] == WRITERS - 1
         assert after[case_id] == (before[case_id][0] + 1, before[case_id][1] + 1, before[case_id][2])
         assert pages[case_id].count("待审核 → 已登记") == 1 and "已登记" in pages[case_id]
-    for case_id in [*ids["race_follow"], *itertools.chain(*ids["own"])]:
+    for case_id in [*ids["race_follow"], *own_ids]:
         oks = sum(1 for o in flat if o[1] == case_id and o[2] == "ok")
         assert oks == (2 * WRITERS if case_id in ids["race_follow"] else 2)
         version, history, contacts = before[case_id]
         assert after[case_id] == (version + oks, history + oks, contacts + oks)
-    own = [o for o in flat if o[1] in itertools.chain(*ids["own"])]
-    assert all(o[3] == 0 for o in own)  # a case only one writer touches never conflicts
+    assert all(o[3] == 0 for o in flat if o[1] in own_ids)  # a case only one writer touches never conflicts
 
 
 def test_behind_a_trusted_proxy_the_audit_log_keeps_the_client_address(database, tmp_path, monkeypatch):
