@@ -45,5 +45,10 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check .
 
+# Benchmarks (docs/benchmarks.md): a 100,000-case district on SQLite, under 10 minutes.
+# BENCH_ARGS="--pg" adds 1,000,000 cases on a throwaway PostgreSQL; "--full" the long memory run.
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) test-output .pytest_cache

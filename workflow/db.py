@@ -53,7 +53,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute(f"PRAGMA busy_timeout={_sqlite_busy_timeout_ms}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Lets "org_path LIKE '/1/5/%'" use the path indexes (paths hold digits and slashes).
+    # Subtrees are `org_path LIKE '/1/5/%'`; SQLite uses an index for LIKE only when it
+    # is case-sensitive (paths are digits and slashes, so nothing else changes).
     cursor.execute("PRAGMA case_sensitive_like=ON")
     cursor.close()
 

@@ -175,7 +175,10 @@ class Engine:
         case.state = subject.state
         if case.state != firing.from_state:
             case.state_entered_at = now
-        deadlines.refresh(self.definition, case)
+        # The rhythm reads case.person; without this the lazy load would flush half the
+        # change first: two UPDATEs and two version steps for one transition.
+        with db.session.no_autoflush:
+            deadlines.refresh(self.definition, case)
         record = TransitionRecord(
             case_id=case.id, trigger=trigger, from_state=firing.from_state, to_state=case.state,
             actor_id=actor.id, at=now, reason=reason, data=_history_data(data),

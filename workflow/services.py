@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow import deadlines, pii, registration
@@ -33,9 +34,13 @@ class SimilarPeople(ProcessError):
         self.cases = cases
 
 
-def load_case(case_id, user, for_update=False):
-    """Return the case if it lies in the user's subtree (or is handed over to it)."""
-    case = db.session.get(Case, case_id)
+def load_case(case_id, user, for_update=False, options=()):
+    """Return the case if it lies in the user's subtree (or is handed over to it).
+
+    The person comes with it (every screen names them, follow-up deadlines read them);
+    options: more loader options (e.g. joinedload) for what the caller will show.
+    """
+    case = db.session.get(Case, case_id, options=[joinedload(Case.person), *options])
     if case is None:
         raise CaseNotFound()
     engine = get_engine()

@@ -32,7 +32,8 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    org_unit = relationship("OrgUnit")
+    # Every request checks scope against the user's unit: load it with the user.
+    org_unit = relationship("OrgUnit", lazy="joined")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)

@@ -1,0 +1,173 @@
+"""Build a realistic synthetic district fast, by bulk inserts (never the engine, row by row).
+
+    generate(cases=100_000)    # inside an app context, on a migrated, empty database
+
+Org tree, users and projects first (bench/district.py), then people and cases in
+chunks: each case played through its life (bench/lifecycle.py) to a state drawn with
+the demo's weights, its ID number encrypted by workflow.pii.id_columns, its deadline
+computed by workflow.deadlines. Indexes are dropped for the load and rebuilt after.
+"""
+
+import random
+import time
+from collections import Counter
+from datetime import timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import func, select
+
+from bench import district, lifecycle
+from bench.sink import Sink
+from workflow import pii
+from workflow.db import db, utcnow
+from workflow.demo import PATH, WEIGHTS
+from workflow.engine import get_engine
+from workflow.identity import id_facts
+from workflow.models import OrgUnit
+from workflow.synthetic import Synth
+
+BIG_TABLES = ("people", "cases", "contact_logs", "registration_entries", "transition_records")
+PEOPLE_COLUMNS = ("id", "name", "gender", "birth_date", "is_party_member", "id_cipher", "id_hash", "id_masked",
+                  "id_last4", "reminder_opt_out", "created_at")
+ROW_SHAPES = {
+    "org_units": district.UNIT_COLUMNS,
+    "users": district.USER_COLUMNS,
+    "projects": district.PROJECT_COLUMNS,
+    "people": PEOPLE_COLUMNS,
+    "contact_logs": lifecycle.CONTACT_COLUMNS,
+    "registration_entries": lifecycle.ENTRY_COLUMNS,
+    "transition_records": lifecycle.HISTORY_COLUMNS,
+}
+DEFAULT_PASSWORD = "Bench-pass-2026"
+
+
+class Ids:
+    """Explicit primary keys, so child rows can point at parents without a round trip."""
+
+    def __init__(self):
+        self.last = Counter()
+
+    def next(self, table):
+        self.last[table] += 1
+        return self.last[table]
+
+
+class Pools:
+    """Synthetic names, addresses, workplaces and phones, made once and drawn from."""
+
+    def __init__(self, synth, size):
+        self.names = [synth.name() for _ in range(size)]
+        self.addresses = [synth.address() for _ in range(size)]
+        self.workplaces = [synth.workplace() for _ in range(max(50, size // 4))]
+        self.mobiles = [synth.mobile() for _ in range(size)]
+        self.cities = ["北京", "上海", "郑州", "深圳", "杭州", "商丘"]
+
+
+class Generator:
+    def __init__(self, cases, seed=7, password=DEFAULT_PASSWORD, now=None, chunk=10_000):
+        self.cases, self.chunk = cases, chunk
+        self.now = (now or utcnow()).replace(tzinfo=None)  # naive UTC: the stored form
+        self.synth = Synth(seed)
+        self.rng = random.Random(seed)
+        self.pools = Pools(self.synth, min(3000, max(100, cases)))
+        self.ids = Ids()
+        self.definition = get_engine().definition
+        self.district = district.District(cases, self.synth, password, self.now)
+        self.numbers = set()
+        self.states = Counter()
+        self.rows = Counter()
+
+    def run(self):
+        """Write the district; return a summary with row counts and the time taken."""
+        started = time.perf_counter()
+        sink = Sink(db.engine)
+        try:
+            if _has_rows(sink):
+                raise RuntimeError("the benchmark generator needs an empty, migrated database")
+            _check_shapes(sink)
+            d = self.district
+            for name, rows in (("org_units", d.unit_rows), ("users", d.users), ("projects", d.projects)):
+                sink.write(name, rows)
+                self.rows[name] += len(rows)
+            sink.commit()
+            dropped = sink.drop_indexes(BIG_TABLES)
+            for first in range(0, self.cases, self.chunk):
+                self._write_chunk(sink, min(self.chunk, self.cases - first))
+                sink.commit()
+            loaded = time.perf_counter()
+            sink.create_indexes(dropped)
+            sink.finish(["org_units", "users", "projects", *BIG_TABLES])
+        finally:
+            sink.close()
+        done = time.perf_counter()
+        return {"cases": self.cases, "states": dict(self.states), "rows": dict(self.rows),
+                "seconds": round(done - started, 1), "load_seconds": round(loaded - started, 1),
+                "backend": db.engine.dialect.name, "communities": len(d.communities), "units": len(d.units),
+                "users": len(d.users), "now": self.now.isoformat() + "Z"}
+
+    def _write_chunk(self, sink, count):
+        people, cases, contacts, entries, history = [], [], [], [], []
+        for _ in range(count):
+            person = self._person()
+            life = self._case(person)
+            case = life.finish()
+            people.append(person.row + (case["created_at"],))
+            cases.append(case)
+            contacts += life.contacts
+            entries += life.entries
+            history += life.history
+            self.states[life.case["state"]] += 1
+        columns = sink.columns("cases")
+        for name, rows in (("people", people), ("cases", [tuple(c[k] for k in columns) for c in cases]),
+                           ("contact_logs", contacts), ("registration_entries", entries),
+                           ("transition_records", history)):
+            sink.write(name, rows)
+            self.rows[name] += len(rows)
+
+    def _person(self):
+        number = self.synth.id_number()
+        while number in self.numbers:  # the id_hash is unique; a district is big enough to collide
+            number = self.synth.id_number()
+        self.numbers.add(number)
+        birth, gender = id_facts(number)
+        person_id = self.ids.next("people")
+        member = self.rng.random() < 0.45
+        name = self.rng.choice(self.pools.names)
+        stored = pii.id_columns(number)
+        row = (person_id, name, gender, birth, member, stored["id_cipher"], stored["id_hash"],
+               stored["id_masked"], stored["id_last4"], False)  # created_at follows: the listing time
+        return SimpleNamespace(id=person_id, name=name, is_party_member=member, row=row)
+
+    def _case(self, person):
+        rng, d = self.rng, self.district
+        target = rng.choices(PATH, WEIGHTS)[0]
+        stop = PATH.index(target)
+        unit = rng.choice(d.homes)
+        start = self.now - timedelta(days=rng.randint(stop * 12 + 3, stop * 25 + 40))
+        project = rng.choice(d.projects_by_street[d.street_of(unit).id])
+        life = lifecycle.Life(self, self.ids.next("cases"), person, unit, project, start)
+        return lifecycle.play(life, target, d.supervisor_for(unit), self._receiver)
+
+    def _receiver(self, unit):
+        """A community elsewhere in the district to hand the case over to."""
+        while True:
+            other = self.rng.choice(self.district.communities)
+            if other.kind == "community" and other is not unit.community:
+                return other
+
+
+def _has_rows(sink):
+    with db.engine.connect() as conn:
+        return bool(conn.execute(select(func.count()).select_from(OrgUnit)).scalar())
+
+
+def _check_shapes(sink):
+    """Fail loudly if a model changed under the generator's tuples."""
+    for name, shape in ROW_SHAPES.items():
+        if tuple(sink.columns(name)) != shape:
+            raise RuntimeError(f"bench/generate.py: columns of {name} changed; update its row tuples")
+
+
+def generate(cases=100_000, seed=7, password=DEFAULT_PASSWORD, now=None, chunk=10_000):
+    """Fill the current app's empty database with a district of this many cases."""
+    return Generator(cases, seed, password, now, chunk).run()

@@ -1,0 +1,144 @@
+"""Benchmarks whose "ours" side is plugged in from bench/plugins.py after merging.
+
+Until then each measures its bare baseline, so the floor is known: the raw scan over
+the next-due index, the raw aggregates of a street's subtree, a bare bulk insert of
+10,000 roster rows.
+"""
+
+import statistics
+import time
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select, text
+from stdnum.cn import ric
+
+from bench import plugins
+from bench.registry import Result, benchmark
+from workflow import pii
+from workflow.db import db
+from workflow.models import OrgUnit, Project, User
+
+# The due-and-overdue scan: every case whose next deadline has come, over ix_cases_next_due_at.
+SCAN_SQL = "SELECT id, next_due_at, due_kind, org_path, worker_id FROM cases WHERE next_due_at <= :now " \
+           "ORDER BY next_due_at"
+# A supervisor's dashboard: per unit and state, how many, how many overdue, the oldest deadline.
+DASHBOARD_SQL = "SELECT org_unit_id, state, count(*), " \
+                "sum(CASE WHEN next_due_at < :now THEN 1 ELSE 0 END), min(next_due_at) " \
+                "FROM cases WHERE org_path LIKE :scope GROUP BY org_unit_id, state"
+
+
+def timed(func, repeat=20):
+    """Run func a few times to warm up, then `repeat` times; return (median ms, p95 ms, last value)."""
+    for _ in range(2):
+        value = func()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = func()
+        samples.append((time.perf_counter() - started) * 1000)
+        db.session.rollback()
+    samples.sort()
+    return round(statistics.median(samples), 2), round(samples[int(len(samples) * 0.95) - 1], 2), value
+
+
+def judged(name, ctx, ours, base, target, limit, details, plug):
+    """A Result comparing medians; the baseline alone while the plug-in is missing."""
+    if ours is None:
+        return Result(name, ctx.backend, "median time ours / baseline", None, base, "ms", target, None, details,
+                      note=f"ours: not on this branch (set bench/plugins.py {plug})")
+    met = ours / base < limit[0] and ours < limit[1] if base else None
+    return Result(name, ctx.backend, "median time ours / baseline", ours, base, "ms", target, met, details)
+
+
+@benchmark("scheduler_scan", "The scheduler's due-and-overdue scan vs the raw SQL over the same index", order=40)
+def scheduler_scan(ctx):
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with ctx.app().app_context():
+        base, base_p95, rows = timed(lambda: db.session.execute(text(SCAN_SQL), {"now": now}).all())
+        details = {"due_rows": len(rows), "baseline_p95_ms": base_p95, "cases": ctx.summary["cases"]}
+        ours = None
+        if plugins.SCHEDULER_SCAN is not None:
+            ours, ours_p95, found = timed(lambda: plugins.SCHEDULER_SCAN(datetime.now(UTC)))
+            details.update(ours_p95_ms=ours_p95, ours_found=len(found))
+        db.session.remove()
+    return [judged("scheduler_scan", ctx, ours, base, "< 3×, < 100 ms", (3, 100), details, "SCHEDULER_SCAN")]
+
+
+@benchmark("dashboard", "Supervisor dashboard aggregates of a street vs the raw GROUP BY", order=41)
+def dashboard(ctx):
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with ctx.app().app_context():
+        user = db.session.scalar(select(User).where(User.username == "s1-supervisor"))
+        scope = user.org_unit.path + "%"
+        base, base_p95, rows = timed(lambda: db.session.execute(text(DASHBOARD_SQL),
+                                                                {"now": now, "scope": scope}).all())
+        # The widest view there could be (a district or province office above the streets).
+        everything, _p95, _rows = timed(lambda: db.session.execute(text(DASHBOARD_SQL),
+                                                                    {"now": now, "scope": "/%"}).all(), repeat=5)
+        details = {"groups": len(rows), "subtree_cases": sum(r[2] for r in rows), "baseline_p95_ms": base_p95,
+                   "cases": ctx.summary["cases"], "baseline_all_cases_ms": everything}
+        ours = None
+        if plugins.DASHBOARD is not None:
+            ours, ours_p95, _shown = timed(lambda: plugins.DASHBOARD(db.session.get(User, user.id)))
+            details["ours_p95_ms"] = ours_p95
+        db.session.remove()
+    return [judged("dashboard", ctx, ours, base, "< 300 ms", (float("inf"), 300), details, "DASHBOARD")]
+
+
+def roster_rows(first_serial, count, unit, project):
+    """Roster rows of synthetic people born in 2006 (the generator's people are older: no clash)."""
+    rows = []
+    for serial in range(first_serial, first_serial + count):
+        day = date(2006, 1, 1).toordinal() + serial // 400
+        body = f"411402{date.fromordinal(day):%Y%m%d}{serial % 400 * 2 + 1:03d}"[:17]
+        rows.append({"name": f"花名册{serial}", "id_number": body + ric.calc_check_digit(body + "0"),
+                     "is_party_member": serial % 2 == 0, "unit": unit.name, "project": project.name,
+                     "phone": f"138{serial:08d}"})
+    return rows
+
+
+def bulk_insert(rows, unit, project, actor):
+    """The baseline: people, cases and their listing history in three executemany calls."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn = db.session.connection()
+    first = conn.execute(text("SELECT coalesce(max(id), 0) FROM people")).scalar() + 1
+    first_case = conn.execute(text("SELECT coalesce(max(id), 0) FROM cases")).scalar() + 1
+    people, cases, history = [], [], []
+    for i, row in enumerate(rows):
+        number = row["id_number"]
+        people.append({"id": first + i, "name": row["name"], "gender": "M" if int(number[16]) % 2 else "F",
+                       "birth_date": date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+                       "is_party_member": row["is_party_member"], "reminder_opt_out": False, "created_at": now,
+                       **pii.id_columns(number)})
+        cases.append({"id": first_case + i, "person_id": first + i, "project_id": project.id,
+                      "org_unit_id": unit.id, "org_path": unit.path, "worker_id": actor.id, "state": "identified",
+                      "version": 1, "state_entered_at": now, "miss_count": 0, "created_at": now, "updated_at": now})
+        history.append({"case_id": first_case + i, "trigger": "list", "from_state": "", "to_state": "identified",
+                        "actor_id": actor.id, "at": now})
+    for table, values in (("people", people), ("cases", cases), ("transition_records", history)):
+        columns = ", ".join(values[0])
+        conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + c for c in values[0])})"),
+                     values)
+    db.session.commit()
+    return len(rows)
+
+
+@benchmark("roster_import", "Roster import of 10,000 rows vs a bare bulk insert", order=42)
+def roster_import(ctx):
+    with ctx.app().app_context():
+        actor = db.session.scalar(select(User).where(User.username == "c1-worker1"))
+        unit = db.session.get(OrgUnit, actor.org_unit_id)
+        project = db.session.scalars(select(Project).order_by(Project.id)).first()
+        started = time.perf_counter()
+        size = ctx.args.roster_rows
+        bulk_insert(roster_rows(0, size, unit, project), unit, project, actor)
+        base = round((time.perf_counter() - started) * 1000, 1)
+        details = {"rows": size}
+        ours = None
+        if plugins.ROSTER_IMPORT is not None:
+            rows = roster_rows(size, size, unit, project)
+            started = time.perf_counter()
+            details["ours_imported"] = plugins.ROSTER_IMPORT(rows, db.session.get(User, actor.id))
+            ours = round((time.perf_counter() - started) * 1000, 1)
+        db.session.remove()
+    return [judged("roster_import", ctx, ours, base, "< 3×", (3, float("inf")), details, "ROSTER_IMPORT")]
