@@ -1,4 +1,5 @@
-"""The scale-out path of docs/deploy.md: PostgreSQL, gunicorn with 4 workers, concurrent writers.
+"""The scale-out path of docs/deploy.md: PostgreSQL, gunicorn with 4 workers, two scheduler
+processes (one leader), concurrent writers.
 
 Writers are separate processes using the service layer directly (the worker's forms
 are not on this branch yet) while gunicorn serves reads of the same cases. Nothing
@@ -19,12 +20,13 @@ from collections import Counter
 
 import psycopg
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.generate import DEFAULT_PASSWORD, generate
 from bench.load import get, login
 from bench.server import ROOT, Gunicorn
 from tests.factories import TEST_CONFIG
+from tests.scheduler.test_processes import Scheduler, holders
 from workflow import services
 from workflow.db import db, utcnow
 from workflow.engine import get_engine
@@ -151,9 +153,11 @@ def _run_writers(env, ids):
     return outcomes
 
 
-def _serve_while_writing(env, ids, touched, log):
+def _serve_while_writing(env, ids, touched, log, schedulers=None):
     """gunicorn with 4 workers answers readers while the writers run; return what each side saw."""
     with Gunicorn("wsgi:create_app()", env, 4, log) as server:
+        if schedulers is not None:  # both scheduler processes run beside the web workers
+            schedulers[0].wait_for("scan_due:")
         assert len(server.worker_pids()) == 4
         cookie = login(server.port, SUPERVISOR, DEFAULT_PASSWORD)
         done, seen = threading.Event(), Counter()
@@ -186,7 +190,30 @@ def test_four_gunicorn_workers_and_concurrent_writers_lose_nothing(pg_district, 
     with app.app_context():
         before = _snapshot(touched)
 
-    flat, seen, pages = _serve_while_writing(env, ids, touched, str(tmp_path / "gunicorn.log"))
+    sched_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1", "DONGQIAN_DELIVERY_INTERVAL_SECONDS": "1",
+                 "DONGQIAN_REMINDER_SCAN_MINUTES": "1", "DONGQIAN_SCHEDULER_LEADER_RETRY_SECONDS": "0.2"}
+    leader = Scheduler(sched_env)
+    other = None
+    try:
+        assert f":{leader.proc.pid} runs jobs" in leader.wait_for("leader:")
+        other = Scheduler(sched_env)
+        assert f":{leader.proc.pid}" in other.wait_for("waiting:")
+        flat, seen, pages = _serve_while_writing(env, ids, touched, str(tmp_path / "gunicorn.log"),
+                                                 schedulers=[leader, other])
+        leader.wait_for("deliver:")
+        beat, ran = holders(env["DONGQIAN_SQLALCHEMY_DATABASE_URI"])
+    finally:  # the waiting one first: once the leader is gone it would take over
+        if other is not None:
+            other.stop()
+        leader.stop()
+    # Exactly one scheduler worked: every job ran in the leader, none in the other process.
+    assert beat.endswith(f":{leader.proc.pid}") and {"scan_due", "deliver"} <= set(ran)
+    assert all(holder.endswith(f":{leader.proc.pid}") for holder in ran.values())
+    assert not any("scan_due:" in line or "deliver:" in line for line in other.seen + other.rest())
+    with app.app_context():
+        reminders = db.session.execute(text(
+            "SELECT count(*), count(DISTINCT (case_id, due_at, kind, recipient)) FROM outbox_messages")).one()
+    assert reminders[0] > 0 and reminders[0] == reminders[1]  # the overdue district was reminded, once each
 
     assert set(seen) == {200} and seen[200] > 0, seen
     assert not [o for o in flat if o[2].startswith("error")], flat
