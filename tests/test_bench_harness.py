@@ -30,28 +30,46 @@ def test_a_tiny_run_measures_every_benchmark_and_writes_the_report(tmp_path, mon
         assert results[name]["details"]["ours"]["p95_ms"] > 0
     assert results["memory"]["details"]["requests"] >= 200
     for name in ("scheduler_scan", "dashboard", "roster_import"):
-        assert results[name]["baseline"] > 0
-        assert results[name]["met"] is None and "not on this branch" in results[name]["note"]
+        assert results[name]["baseline"] > 0 and results[name]["ours"] > 0
+        assert results[name]["met"] in (True, False) and results[name]["note"] == ""
+    scan = results["scheduler_scan"]["details"]
+    assert scan["ours_found"] == scan["due_rows"] > 0
+    assert results["dashboard"]["details"]["subtree_cases"] > 0
+    assert results["roster_import"]["details"]["ours_imported"] == 100
     assert report["machine"]["nproc"] >= 1 and report["runs"][0]["district"]["cases"] == 400
     markdown = (tmp_path / "report.md").read_text()
     assert "| due_list | sqlite |" in markdown and "SQLite" in markdown
 
 
-def test_a_plugged_in_part_is_judged_against_its_baseline(tmp_path, monkeypatch):
+def test_the_real_parts_find_what_their_baselines_find(tmp_path, monkeypatch):
     monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path / "instance"))
-    ctx = prepare_sqlite(parse(["--cases", "200", "--out", str(tmp_path)]), str(tmp_path))
-
-    def scan(now):
-        return db.session.execute(text(pending.SCAN_SQL), {"now": now.replace(tzinfo=None)}).all()
-
-    monkeypatch.setattr(plugins, "SCHEDULER_SCAN", scan)
+    ctx = prepare_sqlite(parse(["--cases", "200", "--roster-rows", "30", "--out", str(tmp_path)]), str(tmp_path))
     try:
-        [result] = pending.scheduler_scan(ctx)
+        [scan] = pending.scheduler_scan(ctx)
+        [board] = pending.dashboard(ctx)
+        [imported] = pending.roster_import(ctx)
+        with ctx.app().app_context():
+            people = db.session.scalar(text("SELECT count(*) FROM people WHERE name LIKE '花名册%'"))
+            phones = db.session.scalar(text("SELECT count(*) FROM registration_entries WHERE source = 'import'"))
     finally:
         ctx.close()
-    assert result.ours is not None and result.ratio is not None
-    assert result.met in (True, False) and result.note == ""
-    assert result.details["ours_found"] == result.details["due_rows"] > 0
+    assert scan.ours is not None and scan.ratio is not None and scan.note == ""
+    assert scan.details["ours_found"] == scan.details["due_rows"] > 0
+    assert board.ours is not None and board.met in (True, False)
+    assert imported.details["ours_imported"] == 30 and imported.ours > 0
+    assert people == 60 and phones == 60  # 30 rows by the bare insert, 30 through the importer
+
+
+def test_a_missing_part_measures_its_baseline_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setattr(plugins, "DASHBOARD", None)
+    ctx = prepare_sqlite(parse(["--cases", "200", "--out", str(tmp_path)]), str(tmp_path))
+    try:
+        [result] = pending.dashboard(ctx)
+    finally:
+        ctx.close()
+    assert result.baseline > 0 and result.ours is None and result.met is None
+    assert "not on this branch" in result.note
 
 
 def test_percentiles_are_nearest_rank_in_milliseconds():
