@@ -145,6 +145,9 @@ def bulk_insert(rows, unit, project, actor):
         columns = ", ".join(values[0])
         conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + c for c in values[0])})"),
                      values)
+    if conn.dialect.name == "postgresql":  # ids were given: move the sequences past them for later inserts
+        for table in ("people", "cases"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     db.session.commit()
     return len(rows)
 
