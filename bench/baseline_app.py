@@ -11,43 +11,33 @@ benchmark's ratio is the cost of everything the real app adds.
 import os
 import sqlite3
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 import psycopg
-from flask import Flask, abort, request
+from flask import Flask, abort
 
-from bench.baseline_pages import (
-    CASE,
-    CASE_PAGE,
-    CONTACTS,
-    DUE_COUNT,
-    DUE_PAGE,
-    DUE_ROWS,
-    ENTRIES,
-    HISTORY,
-    ITEMS,
-    KINDS,
-    OUTCOMES,
-)
+from bench import baseline_pages as sql
+from bench.baseline_rows import lateness, registers, timeline
+from bench.baseline_templates import CASE_PAGE, DUE_PAGE
 
 PROCESS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "workflow", "process.toml")
 ZONE = ZoneInfo("Asia/Shanghai")
+SOON = timedelta(days=7)  # DUE_SOON_DAYS
 
 
 def _connect(uri):
-    """Open one connection with the settings the real app uses."""
+    """Open one connection with the settings the real app uses; return (conn, placeholder, subtree op)."""
     if uri.startswith("sqlite"):
         conn = sqlite3.connect(uri.split("///", 1)[1], check_same_thread=False)
         for pragma in ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL",
                        "case_sensitive_like=ON"):
             conn.execute(f"PRAGMA {pragma}")
-        return conn, "?"
-    return psycopg.connect(uri.replace("postgresql+psycopg://", "postgresql://"), autocommit=True), "%s"
+        return conn, "?", "GLOB"
+    return psycopg.connect(uri.replace("postgresql+psycopg://", "postgresql://"), autocommit=True), "%s", "LIKE"
 
 
-def _parse_time(value):
+def parse_time(value):
     """A stored naive-UTC value (text on SQLite) as an aware datetime."""
     if value is None:
         return None
@@ -60,29 +50,85 @@ def local(value, fmt="%Y-%m-%d %H:%M"):
     return value.astimezone(ZONE).strftime(fmt) if value else ""
 
 
-def create_app():
-    app = Flask(__name__)
-    uri = os.environ["DONGQIAN_SQLALCHEMY_DATABASE_URI"]
-    scope = os.environ["BENCH_ORG_PATH"] + "%"
-    role = os.environ.get("BENCH_ROLE", "worker")
-    per_page = int(os.environ.get("BENCH_PER_PAGE", "50"))
+def _process(role):
+    """State labels, trigger labels and the role's triggers by source state, from process.toml."""
     with open(PROCESS, "rb") as handle:
         process = tomllib.load(handle)
     states = {s["name"]: s["zh"] for s in process["state"]}
-    triggers = {}
+    labels, triggers = {"list": "列入名单"}, {}
     for t in process["transition"]:
+        labels.setdefault(t["trigger"], t["zh"])
         if role in t["roles"] and t.get("scope", "owner") == "owner":
             for source in t["source"]:
                 triggers.setdefault(source, {}).setdefault(t["trigger"], t["zh"])
-    conn, mark = _connect(uri)
-    due_page, case_page = app.jinja_env.from_string(DUE_PAGE), app.jinja_env.from_string(CASE_PAGE)
+    return states, labels, triggers
 
-    def query(sql, *params):
-        cursor = conn.cursor()
-        cursor.execute(sql.replace("?", mark), params)
+
+class Pages:
+    """The two pages over one connection."""
+
+    def __init__(self, uri, org_path, role, per_page):
+        self.conn, self.mark, self.op = _connect(uri)
+        self.sqlite = self.mark == "?"
+        self.path, self.per_page = org_path, per_page
+        self.scope = org_path + ("*" if self.sqlite else "%")
+        self.states, self.labels, self.triggers = _process(role)
+        app = Flask(__name__)
+        self.due_page, self.case_page = app.jinja_env.from_string(DUE_PAGE), app.jinja_env.from_string(CASE_PAGE)
+
+    def query(self, statement, *params):
+        cursor = self.conn.cursor()
+        cursor.execute(statement.replace("{under}", self.op).replace("?", self.mark), params)
         rows = cursor.fetchall()
         cursor.close()
         return rows
+
+    def instant(self, value):
+        """A time parameter as the column stores it: naive UTC (text on SQLite)."""
+        naive = value.astimezone(UTC).replace(tzinfo=None)
+        return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else naive
+
+    def due_list(self):
+        now = datetime.now(UTC)
+        ids = [row[0] for row in self.query(sql.DUE_IDS, self.scope, self.per_page + 1)]
+        shown = ids[:self.per_page]
+        found = self.query(sql.DUE_ROWS.replace("{ids}", ", ".join("?" * len(shown))), *shown) if shown else []
+        position = {case_id: i for i, case_id in enumerate(shown)}
+        rows = []
+        for case_id, state, due, name, id_masked, project, unit, *_case in sorted(found, key=lambda r: position[r[0]]):
+            due = parse_time(due)
+            css, late = lateness(due, now)
+            rows.append((case_id, name, id_masked, state, self.states[state], local(due, "%m-%d %H:%M"), css, late,
+                         f"{unit} · {project}"))
+        total, overdue, soon = self.query(sql.DUE_COUNTS, self.instant(now), self.instant(now),
+                                          self.instant(now + SOON), self.scope)[0]
+        incoming = self.query(sql.INCOMING, self.scope)[0][0]
+        next_cursor = f"{ids[self.per_page - 1]}" if len(ids) > self.per_page else None
+        return self.due_page.render(
+            rows=rows, total=total, overdue=overdue, soon=soon, incoming=incoming, next_cursor=next_cursor,
+            states=self.states, units=self.query(sql.UNITS, self.path + "%"), projects=self.query(sql.PROJECTS))
+
+    def show(self, case_id):
+        found = self.query(sql.CASE, case_id, self.scope)
+        if not found:
+            abort(404)
+        case, now, day = found[0], datetime.now(UTC), "%Y-%m-%d"
+        due = parse_time(case[2])
+        birth = case[14] if isinstance(case[14], str) else case[14].isoformat()
+        events = timeline(self.query(sql.HISTORY, case_id), self.query(sql.CONTACTS, case_id),
+                          self.query(sql.REGISTERS, case_id), self.labels, self.states, parse_time)
+        return self.case_page.render(
+            case=case, state_label=self.states[case[1]], due=local(due), badge=lateness(due, now), birth=birth,
+            visited=local(parse_time(case[3]), day), card=local(parse_time(case[4]), day),
+            group=local(parse_time(case[6]), day), registers=registers(self.query(sql.ENTRIES, case_id)),
+            timeline=[(local(e[0]), *e[1:]) for e in events],
+            actions=list(self.triggers.get(case[1], {}).items()))
+
+
+def create_app():
+    app = Flask(__name__)
+    pages = Pages(os.environ["DONGQIAN_SQLALCHEMY_DATABASE_URI"], os.environ["BENCH_ORG_PATH"],
+                  os.environ.get("BENCH_ROLE", "worker"), int(os.environ.get("BENCH_PER_PAGE", "50")))
 
     @app.get("/healthz")
     def healthz():
@@ -90,50 +136,10 @@ def create_app():
 
     @app.get("/")
     def index():
-        page = max(request.args.get("page", 1, type=int), 1)
-        rows = query(DUE_ROWS, scope, per_page + 1, (page - 1) * per_page)
-        total = query(DUE_COUNT, scope)[0][0]
-        now = datetime.now(UTC)
-        shown = []
-        for case_id, state, due, name, id_masked, project, *_case in rows[:per_page]:
-            due = _parse_time(due)
-            late = (now - due).days if due <= now else None
-            shown.append((case_id, name, id_masked, state, states[state], local(due, "%m-%d %H:%M"), late, project))
-        return due_page.render(rows=shown, total=total, page=page, has_next=len(rows) > per_page)
+        return pages.due_list()
 
     @app.get("/cases/<int:case_id>")
     def show(case_id):
-        found = query(CASE, case_id, scope)
-        if not found:
-            abort(404)
-        case = found[0]
-        entries = {row[0]: row for row in query(ENTRIES, case_id)}
-        registers = [(ITEMS[item], item, entries.get(item), _problem(item, entries.get(item))) for item in ITEMS]
-        contacts = [(local(_parse_time(at)), KINDS[kind], OUTCOMES[outcome], notes)
-                    for at, kind, outcome, notes in query(CONTACTS, case_id)]
-        history = [(local(_parse_time(at)), actor, states.get(a) if a else None, states[b], reason)
-                   for at, a, b, reason, actor in query(HISTORY, case_id)]
-        fmt = "%Y-%m-%d"
-        return case_page.render(
-            case=case, state_label=states[case[1]], due=local(_parse_time(case[2])),
-            visited=local(_parse_time(case[3]), fmt), card=local(_parse_time(case[4]), fmt),
-            group=local(_parse_time(case[6]), fmt), registers=registers, contacts=contacts,
-            history=history, actions=list(triggers.get(case[1], {}).items()))
+        return pages.show(case_id)
 
     return app
-
-
-def _problem(item, entry):
-    """Presence and phone checks: the same work the real page does for each 必登 item."""
-    if entry is None:
-        return "未填写"
-    if item == "contact":
-        for number in (entry[3], entry[5]):
-            try:
-                if not phonenumbers.is_valid_number(phonenumbers.parse(number or "", "CN")):
-                    return "电话号码无效"
-            except phonenumbers.NumberParseException:
-                return "电话号码格式错误，只能包含数字"
-        if not entry[4]:
-            return "缺少备用联系人"
-    return None

@@ -15,13 +15,15 @@ from bench.registry import Result, benchmark
 from bench.server import Gunicorn, rss_kib
 
 WARMUP = 2000
+VIEWS = ("due", "soon", "all", "incoming")
 
 
 def request_mix(ctx, ids, outside_id):
-    """A shuffled list of paths: 70% case pages, 20% due-list pages, a 404, health checks."""
+    """A shuffled list of paths: 70% case pages, 20% due lists (its tabs), a 404, health checks."""
     rng = random.Random(ctx.args.seed)
     paths = [f"/cases/{i}" for i in ids] * 2
-    paths += [f"/?page={rng.randint(1, 20)}" for _ in range(len(paths) * 2 // 7)]
+    # The due list pages by cursor, which a client learns only from the page: its tabs vary the rows.
+    paths += [f"/?view={rng.choice(VIEWS)}" for _ in range(len(paths) * 2 // 7)]
     paths += [f"/cases/{outside_id}", "/healthz"] * max(1, len(paths) // 20)
     rng.shuffle(paths)
     return paths

@@ -1,20 +1,62 @@
-"""Plug-in points for the parts of issue 7 that live on other branches.
+"""The real parts of issue 7 that the benchmarks in bench/pending.py measure.
 
-Each is None until its part is merged. Its benchmark (bench/pending.py) then measures
-the baseline alone and reports "ours: not on this branch". To plug a part in, import
-its function here and assign it: one line each. Every callable runs inside an app
-context on the benchmark database.
+Each callable runs inside an app context on the benchmark database. Setting one to
+None makes its benchmark measure the baseline alone ("ours: not on this branch").
 """
 
+import csv
+import io
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from scheduler.scan import due_query
+from scheduler.settings import days
+from workflow import dashboard, roster
+from workflow.db import db
+from workflow.models import Project
+
+
+def scheduler_scan(now):
+    """The scan's read: every case due before the reminder horizon, as scheduler.scan.run() sends it."""
+    return db.session.execute(due_query(now + days("REMINDER_LEAD_DAYS"))).all()
+
+
+def supervisor_dashboard(user):
+    """The numbers the supervisor dashboard shows for the user's subtree (workflow/dashboard.build)."""
+    return dashboard.build(user, datetime.now(UTC))
+
+
+def roster_file(rows):
+    """The rows as the .csv a supervisor uploads (the importer's own headers)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["姓名", "身份证号", "所属组织", "手机号码", "是否党员"])
+    for row in rows:
+        writer.writerow([row["name"], row["id_number"], row["unit"], row["phone"],
+                         "是" if row["is_party_member"] else "否"])
+    return out.getvalue().encode("utf-8")
+
+
+def roster_import(rows, actor):
+    """Check, stage and confirm the rows as one upload by actor, cases assigned to actor; return cases added."""
+    project = db.session.scalar(select(Project).where(Project.name == rows[0]["project"]))
+    data = roster_file(rows)
+    preview = roster.check("roster.csv", data, project, actor, actor)
+    if not preview.clean:
+        raise ValueError(f"roster rows refused: {[r.errors for r in preview.of('error')][:3]}")
+    batch = roster.stage("roster.csv", data, project, actor, actor, preview)
+    return len(roster.confirm(batch, actor).of("new"))
+
+
 #: The scheduler's due-and-overdue scan: callable(now) -> the due cases it found (any
-#: sequence; its length is reported). Match pending.SCAN_SQL's predicate to it.
-SCHEDULER_SCAN = None
+#: sequence; its length is reported). pending.SCAN_SQL is the same query as text.
+SCHEDULER_SCAN = scheduler_scan
 
 #: The supervisor dashboard's aggregates: callable(user) -> what the dashboard shows for
-#: the user's subtree (overdue by community and branch, aged). Match pending.DASHBOARD_SQL.
-DASHBOARD = None
+#: the user's subtree. pending.DASHBOARD_SQL and DASHBOARD_OVERDUE_SQL are its statements.
+DASHBOARD = supervisor_dashboard
 
 #: The roster import: callable(rows, actor) -> number of cases created. rows is a list of
-#: dicts: name, id_number, is_party_member, unit (org unit name), project (project name),
-#: phone. Wrap the importer so it reads them (e.g. write them to its .xlsx template first).
-ROSTER_IMPORT = None
+#: dicts: name, id_number, is_party_member, unit (org unit name), project (project name), phone.
+ROSTER_IMPORT = roster_import

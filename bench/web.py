@@ -13,10 +13,10 @@ from bench.registry import Result, benchmark
 from bench.server import Gunicorn, cpu_seconds
 
 NAME = re.compile(r'<span class="name">(.*?)</span>')
-IDNO = re.compile(r'class="idno">(.*?)<')
+IDNO = re.compile(r'class="idno">\s*([^<\s]+)')
 TOTAL = re.compile(r"共(\d+)件")
 REGISTER = re.compile(r'class="reg (reg-\w+)"')
-TIMELINE = re.compile(r"<li>[^<]*·")
+TIMELINE = re.compile(r'class="event (event-\w+)"')
 
 
 def servers(ctx):
@@ -102,8 +102,8 @@ def _same_case_rows(case_ids):
                 raise AssertionError(f"case page {case_id}: HTTP {status}")
             same = (IDNO.findall(mine) == IDNO.findall(theirs)
                     and REGISTER.findall(mine) == REGISTER.findall(theirs)
-                    and len(TIMELINE.findall(mine)) == len(TIMELINE.findall(theirs)))
-            if not same:
+                    and TIMELINE.findall(mine) == TIMELINE.findall(theirs))
+            if not same or not REGISTER.findall(mine):
                 raise AssertionError(f"case page {case_id}: baseline and ours show different rows")
     return check
 

@@ -5,10 +5,10 @@ import json
 import pytest
 from sqlalchemy import text
 
-from bench import pending, plugins
+from bench import pending, plugins, web
 from bench.__main__ import main, parse
-from bench.context import prepare_sqlite
-from bench.load import Stats
+from bench.context import prepare_postgresql, prepare_sqlite
+from bench.load import Stats, get
 from bench.registry import BENCHMARKS, selected
 from workflow.db import db
 
@@ -30,28 +30,63 @@ def test_a_tiny_run_measures_every_benchmark_and_writes_the_report(tmp_path, mon
         assert results[name]["details"]["ours"]["p95_ms"] > 0
     assert results["memory"]["details"]["requests"] >= 200
     for name in ("scheduler_scan", "dashboard", "roster_import"):
-        assert results[name]["baseline"] > 0
-        assert results[name]["met"] is None and "not on this branch" in results[name]["note"]
+        assert results[name]["baseline"] > 0 and results[name]["ours"] > 0
+        assert results[name]["met"] in (True, False) and results[name]["note"] == ""
+    scan = results["scheduler_scan"]["details"]
+    assert scan["ours_found"] == scan["due_rows"] > 0
+    assert results["dashboard"]["details"]["subtree_cases"] > 0
+    assert results["roster_import"]["details"]["ours_imported"] == 100
     assert report["machine"]["nproc"] >= 1 and report["runs"][0]["district"]["cases"] == 400
     markdown = (tmp_path / "report.md").read_text()
     assert "| due_list | sqlite |" in markdown and "SQLite" in markdown
 
 
-def test_a_plugged_in_part_is_judged_against_its_baseline(tmp_path, monkeypatch):
+@pytest.fixture
+def district(backend, request, tmp_path, monkeypatch):
+    """A tiny generated district on the backend, the bench way (the harness's own setup)."""
     monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path / "instance"))
+    common = ["--roster-rows", "30", "--workers", "1", "--out", str(tmp_path)]
+    if backend == "sqlite":
+        ctx = prepare_sqlite(parse(["--cases", "200", *common]), str(tmp_path))
+    else:
+        url = request.getfixturevalue("pg_server").url("postgres")
+        ctx = prepare_postgresql(parse(["--pg-cases", "200", "--pg-url", url, *common]), str(tmp_path))
+    yield ctx
+    ctx.close()
+
+
+def test_the_baseline_pages_show_the_rows_ours_show(district):
+    ours, base, cookie = web.servers(district)
+    web._same_due_rows(ours.port, base.port, {"Cookie": cookie})  # names, masked ids, 共N件
+    web._same_case_rows(district.case_ids)(ours.port, base.port, {"Cookie": cookie})  # 五必登, timeline
+    _status, _headers, page = get(base.port, f"/cases/{district.case_ids[0]}")
+    assert web.REGISTER.findall(page) and web.TIMELINE.findall(page)
+
+
+def test_the_real_parts_find_what_their_baselines_find(district):
+    [scan] = pending.scheduler_scan(district)
+    [board] = pending.dashboard(district)
+    [imported] = pending.roster_import(district)
+    with district.app().app_context():
+        people = db.session.scalar(text("SELECT count(*) FROM people WHERE name LIKE '花名册%'"))
+        phones = db.session.scalar(text("SELECT count(*) FROM registration_entries WHERE source = 'import'"))
+    assert scan.ours is not None and scan.ratio is not None and scan.note == ""
+    assert scan.details["ours_found"] == scan.details["due_rows"] > 0
+    assert board.ours is not None and board.met in (True, False) and board.details["subtree_cases"] > 0
+    assert imported.details["ours_imported"] == 30 and imported.ours > 0
+    assert people == 60 and phones == 60  # 30 rows by the bare insert, 30 through the importer
+
+
+def test_a_missing_part_measures_its_baseline_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setattr(plugins, "DASHBOARD", None)
     ctx = prepare_sqlite(parse(["--cases", "200", "--out", str(tmp_path)]), str(tmp_path))
-
-    def scan(now):
-        return db.session.execute(text(pending.SCAN_SQL), {"now": now.replace(tzinfo=None)}).all()
-
-    monkeypatch.setattr(plugins, "SCHEDULER_SCAN", scan)
     try:
-        [result] = pending.scheduler_scan(ctx)
+        [result] = pending.dashboard(ctx)
     finally:
         ctx.close()
-    assert result.ours is not None and result.ratio is not None
-    assert result.met in (True, False) and result.note == ""
-    assert result.details["ours_found"] == result.details["due_rows"] > 0
+    assert result.baseline > 0 and result.ours is None and result.met is None
+    assert "not on this branch" in result.note
 
 
 def test_percentiles_are_nearest_rank_in_milliseconds():
