@@ -4,11 +4,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workflow.db import db, utcnow
-from workflow.errors import CaseNotFound, NotAllowed, ProcessError
+from workflow.errors import NotAllowed
 from workflow.models import OrgUnit, TransitionRecord, User
 from workflow.models.org import subtree_filter
-from workflow.review import Outcome
-from workflow.services import commit_or_conflict, load_case
+from workflow.review import each_case
+from workflow.services import commit_or_conflict
 
 ASSIGNABLE_ROLES = ("worker", "secretary")
 MANAGING_ROLES = ("supervisor", "admin")
@@ -54,19 +54,4 @@ def reassign(case, to_user, actor, note=None, now=None):
 
 def reassign_many(case_ids, to_user, actor, note=None, now=None):
     """Reassign each case in its own transaction; return an Outcome per case."""
-    outcomes = []
-    for case_id in dict.fromkeys(case_ids):
-        try:
-            case = load_case(case_id, actor)
-        except CaseNotFound as exc:
-            outcomes.append(Outcome(case_id, f"#{case_id}", False, exc.message))
-            continue
-        name = case.person.name
-        try:
-            reassign(case, to_user, actor, note, now)
-        except ProcessError as exc:
-            db.session.rollback()
-            outcomes.append(Outcome(case_id, name, False, exc.message))
-            continue
-        outcomes.append(Outcome(case_id, name, True))
-    return outcomes
+    return each_case(case_ids, actor, lambda case: reassign(case, to_user, actor, note, now))

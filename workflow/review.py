@@ -76,8 +76,12 @@ def review_problems(case, actor, now=None):
     return problems
 
 
-def approve_many(case_ids, actor, now=None):
-    """Approve each clean case in its own transaction; return an Outcome per case."""
+def each_case(case_ids, actor, act):
+    """Run act(case) for each case in its own transaction; return an Outcome per case.
+
+    A case outside the subtree, or a ProcessError raised by act, is that case's failure;
+    the others go on.
+    """
     outcomes = []
     for case_id in dict.fromkeys(case_ids):
         try:
@@ -86,17 +90,25 @@ def approve_many(case_ids, actor, now=None):
             outcomes.append(Outcome(case_id, f"#{case_id}", False, exc.message))
             continue
         name = case.person.name
-        problems = review_problems(case, actor, now) if case.state in review_states() else []
-        if problems:
-            outcomes.append(Outcome(case_id, name, False, _("未通过检查：") + "；".join(problems)))
-            continue
         try:
-            get_engine().fire(case, REVIEW_TRIGGER, actor, now=now)
+            act(case)
         except ProcessError as exc:
+            db.session.rollback()
             outcomes.append(Outcome(case_id, name, False, exc.message))
             continue
         outcomes.append(Outcome(case_id, name, True))
     return outcomes
+
+
+def approve_many(case_ids, actor, now=None):
+    """Approve each clean case in its own transaction; return an Outcome per case."""
+    def approve(case):
+        problems = review_problems(case, actor, now) if case.state in review_states() else []
+        if problems:
+            raise ProcessError(_("未通过检查：") + "；".join(problems))
+        get_engine().fire(case, REVIEW_TRIGGER, actor, now=now)
+
+    return each_case(case_ids, actor, approve)
 
 
 def send_back(case, actor, reason, expected_version=None, now=None):
