@@ -1,4 +1,4 @@
-"""`flask scheduler run | run-once --at ISO | status`."""
+"""`flask scheduler run | run-once --at ISO | rescan | status`."""
 
 import logging
 import sys
@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from scheduler import jobs, leader, runner, status
+from scheduler import jobs, leader, runner, scan, status
 from scheduler.settings import local, parse_instant
-from workflow.db import utcnow
+from workflow.db import db, utcnow
 
 group = AppGroup("scheduler", help="The reminder scheduler: its own process, one leader.")
 
@@ -50,6 +50,14 @@ def run_once(at):
             click.echo(f"{job_id}: {job(instant).describe()}")
     finally:
         lock.release()
+
+
+@group.command("rescan")
+def rescan_command():
+    """Make the next scan read every due case again (after changing reminder settings)."""
+    cleared = scan.forget()
+    db.session.commit()
+    click.echo(f"cleared the scan marks of {cleared} cases; the next scan reads every due case again")
 
 
 @group.command("status")

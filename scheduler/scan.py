@@ -1,16 +1,20 @@
-"""The due-and-overdue scan: one indexed range query over cases.next_due_at.
+"""The due-and-overdue scan: reads only the due cases that need a look, in keyset batches.
 
-Only cases whose deadline falls before now + REMINDER_LEAD_DAYS are read, so the
-cost grows with the work due, not with the table. Each reminder is written with its
-unique key (case, deadline, kind, recipient) and on-conflict-do-nothing, one batch
-per transaction: a second run, a restart or a crash half-way never writes one twice.
+A case due before now + REMINDER_LEAD_DAYS needs a look when the scan has not handled
+it as it is now (its version moved on: a new deadline, worker, state, contact...) or when
+a reminder it has not had yet is due (scan_after: overdue, escalation, serious). Each
+handled case is marked in the same transaction as its reminders, so the cost of a run
+follows the reminders still to write, not the backlog of cases reminded already. Each
+reminder is written with its unique key (case, deadline, kind, recipient) and
+on-conflict-do-nothing: a second run, a restart or a crash half-way never writes one twice.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select, tuple_, update
+from sqlalchemy.orm import aliased
 
 from scheduler import messages
 from scheduler.recipients import Directory
@@ -20,6 +24,7 @@ from workflow.models import Case, OrgUnit, Person
 from workflow.outbox import enqueue
 
 BATCH = 500
+CASES = Case.__table__
 
 
 @dataclass
@@ -30,39 +35,98 @@ class ScanResult:
 
     def describe(self):
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.written.items())) or "none"
-        return (f"{self.cases} cases due or near due; wrote {sum(self.written.values())} reminders"
+        return (f"{self.cases} due cases needed a look; wrote {sum(self.written.values())} reminders"
                 f" ({kinds}); {self.existing} were in the outbox already")
 
 
-def due_query(horizon):
-    """Cases due before horizon with what a reminder says: a range scan of ix_cases_next_due_at."""
+def pending_ids(horizon, now, after=None, batch=BATCH):
+    """The next batch of due cases needing a look, by deadline: answered from ix_cases_next_due_scan."""
+    due = aliased(Case, name="due")
+    query = select(due.id).where(
+        due.next_due_at <= horizon,
+        or_(due.scanned_version.is_(None), due.scanned_version != due.version, due.scan_after <= now))
+    if after is not None:  # keyset: after the last (deadline, id) of the previous batch
+        query = query.where(tuple_(due.next_due_at, due.id) > tuple_(*after))
+    return query.order_by(due.next_due_at, due.id).limit(batch)
+
+
+def due_query(horizon, now, after=None, batch=BATCH):
+    """One batch of due cases needing a look, with what a reminder says."""
     return (
-        select(Case.id.label("case_id"), Case.next_due_at, Case.due_kind, Case.state,
+        select(Case.id.label("case_id"), Case.version, Case.next_due_at, Case.due_kind, Case.state,
                Case.state_entered_at, Case.worker_id, Case.org_unit_id, Case.org_path,
                Case.last_contact_at, Case.moved_out_at, Case.handover_to_path, Person.id.label("person_id"),
                Person.name.label("person_name"), Person.is_party_member, Person.reminder_opt_out,
                OrgUnit.name.label("unit_name"))
         .join(Person, Person.id == Case.person_id)
         .join(OrgUnit, OrgUnit.id == Case.org_unit_id)
-        .where(Case.next_due_at <= horizon)
+        .where(Case.id.in_(pending_ids(horizon, now, after, batch).scalar_subquery()))
         .order_by(Case.next_due_at, Case.id)
     )
 
 
+def batches(now, batch=BATCH):
+    """Yield the due cases needing a look as of now, one batch of rows at a time."""
+    horizon = now + days("REMINDER_LEAD_DAYS")
+    after = None
+    while True:
+        rows = db.session.execute(due_query(horizon, now, after, batch)).all()
+        if rows:
+            yield rows
+        if len(rows) < batch:
+            return
+        after = (rows[-1].next_due_at, rows[-1].case_id)
+
+
 def run(now, batch=BATCH):
     """Write every reminder due as of now; return what was written."""
-    rows = db.session.execute(due_query(now + days("REMINDER_LEAD_DAYS"))).all()
     directory = Directory()
-    result = ScanResult(cases=len(rows))
-    for start in range(0, len(rows), batch):
-        for row in rows[start:start + batch]:
+    result = ScanResult()
+    for rows in batches(now, batch):
+        for row in rows:
             for message in reminders(row, now, directory):
                 if enqueue(now=now, **message):
                     result.written[message["kind"]] += 1
                 else:
                     result.existing += 1
+        mark(rows, now)
         db.session.commit()
+        result.cases += len(rows)
     return result
+
+
+def mark(rows, now):
+    """Record each case as handled as of now: the version read, and when to look again."""
+    # Core, not the ORM: the version stays (a user's edit in flight must not conflict with
+    # the scan) and so does updated_at. A case changed since the read keeps an old
+    # scanned_version, so the next run reads it again.
+    statement = (update(CASES).where(CASES.c.id == bindparam("row_id"))
+                 .values(scanned_version=bindparam("row_version"), scan_after=bindparam("row_after"),
+                         updated_at=CASES.c.updated_at))
+    db.session.execute(statement, [{"row_id": r.case_id, "row_version": r.version, "row_after": look_again(r, now)}
+                                   for r in rows])
+
+
+def look_again(row, now):
+    """The earliest instant a reminder this case has not had yet arises; None if none can."""
+    cfg = current_app.config
+    times = []
+    if row.state not in cfg["ESCALATE_AT_ONCE_STATES"]:
+        if now < row.next_due_at:
+            times.append(row.next_due_at)  # overdue
+        if now - row.next_due_at <= days("ESCALATION_DAYS"):
+            times.append(row.next_due_at + days("ESCALATION_DAYS"))
+    last = _last_contact(row)
+    if last is not None and now - last < days("SERIOUS_NO_CONTACT_DAYS"):
+        times.append(last + days("SERIOUS_NO_CONTACT_DAYS"))
+    return min(times, default=None)
+
+
+def forget():
+    """Clear every mark, so the next run reads every due case again; return how many were cleared."""
+    statement = (update(CASES).where(CASES.c.scanned_version.is_not(None))
+                 .values(scanned_version=None, scan_after=None, updated_at=CASES.c.updated_at))
+    return db.session.execute(statement).rowcount
 
 
 def reminders(row, now, directory):

@@ -27,15 +27,29 @@ def test_run_once_at_an_instant_runs_every_job_and_prints_what_it_did(runner_, m
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "as of 2026-12-01 08:30 Asia/Shanghai (2026-12-01T08:30:00+08:00)",
-        "scan_due: 2 cases due or near due; wrote 5 reminders (escalation 2, lost 2, overdue 1);"
+        "scan_due: 2 due cases needed a look; wrote 5 reminders (escalation 2, lost 2, overdue 1);"
         " 0 were in the outbox already",
         "daily_digest: digest for 2026-12-01: 1 workers with work due; wrote 1 digests; 0 were in the outbox already",
         "deliver: 6 deliveries tried: sent 6",
     ]
     assert db.session.scalar(select(func.count(InboxItem.id))) == 6
     again = runner_.invoke(args=["scheduler", "run-once", "--at", "2026-12-01T08:30+08:00"])
-    assert "wrote 0 reminders (none); 5 were in the outbox already" in again.output
+    assert "scan_due: 0 due cases needed a look; wrote 0 reminders (none)" in again.output
     assert "deliver: 0 deliveries tried: nothing due" in again.output
+
+
+def test_rescan_makes_the_next_scan_read_every_due_case_and_write_nothing_twice(runner_, make):
+    with frozen(T0 - timedelta(days=5)):
+        make.case()
+    with frozen(T0):
+        make.case("lost")
+    runner_.invoke(args=["scheduler", "run-once", "--at", "2026-12-01T08:30+08:00"])
+    cleared = runner_.invoke(args=["scheduler", "rescan"])
+    assert cleared.exit_code == 0, cleared.output
+    assert "cleared the scan marks of 2 cases" in cleared.output
+    again = runner_.invoke(args=["scheduler", "run-once", "--at", "2026-12-01T08:30+08:00"])
+    assert "scan_due: 2 due cases needed a look; wrote 0 reminders (none); 5 were in the outbox already" \
+        in again.output
 
 
 def test_run_once_refuses_a_time_that_is_not_iso(runner_):
@@ -76,7 +90,7 @@ def test_status_shows_jobs_next_runs_and_the_last_heartbeat(runner_, app, client
     assert set(lines) == {"scan_due", "daily_digest", "deliver", "heartbeat"}
     assert "next 2026-12-01 08:30  last never" in lines["daily_digest"]
     assert "next 2026-12-01 08:15" in lines["scan_due"]
-    assert "last 2026-12-01 08:00 (as of 2026-12-01 08:00): 0 cases due or near due" in lines["scan_due"]
+    assert "last 2026-12-01 08:00 (as of 2026-12-01 08:00): 0 due cases needed a look" in lines["scan_due"]
     assert "last 2026-12-01 08:00 (as of 2026-12-01 08:00): leader test-holder alive" in lines["heartbeat"]
     assert health["status"] == "ok" and health["scheduler"]["state"] == "ok"
     assert health["scheduler"]["leader"] == "test-holder"

@@ -44,6 +44,12 @@ class Case(db.Model):
     handover_from_state: Mapped[str | None] = mapped_column(String(32))
     receipt_number: Mapped[str | None] = mapped_column(String(100))
 
+    # The reminder scan's mark: the version it last handled, and the earliest instant a
+    # reminder it has not written yet can arise (None: none until the case changes).
+    # Any change to the case bumps version, so the scan reads it again without a hook.
+    scanned_version: Mapped[int | None] = mapped_column(Integer)
+    scan_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -65,7 +71,8 @@ class Case(db.Model):
             "next_due_at",
             postgresql_ops={"org_path": "text_pattern_ops"},
         ),
-        Index("ix_cases_next_due_at", "next_due_at"),
+        # The scan's filter is answered from this index alone; other next_due_at ranges use it too.
+        Index("ix_cases_next_due_scan", "next_due_at", "id", "version", "scanned_version", "scan_after"),
     )
 
     def __repr__(self):
