@@ -1,7 +1,7 @@
 """Services: each public function is one transaction that a screen or a command calls."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -255,5 +255,9 @@ def set_member_reminders(case, actor, receive):
     if not case.person.is_party_member:
         raise NotAllowed(_("组织生活提醒只发给党员"))
     case.person.reminder_opt_out = not receive
+    # The person's cases change who the scan reminds without a new case version: forget its marks.
+    cases = Case.__table__
+    db.session.execute(update(cases).where(cases.c.person_id == case.person_id)
+                       .values(scanned_version=None, scan_after=None))
     audit("member_reminders", user=actor, case=case, receive=bool(receive))
     db.session.commit()
