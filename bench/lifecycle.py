@@ -39,7 +39,8 @@ class Life:
             "card_issued_at": None, "group_joined_at": None, "group_name": None, "moved_out_at": None,
             "last_contact_at": None, "miss_count": 0, "last_reason": None, "handover_kind": None,
             "handover_to_unit_id": None, "handover_to_path": None, "handover_external": None,
-            "handover_from_state": None, "receipt_number": None, "created_at": start, "updated_at": start,
+            "handover_from_state": None, "receipt_number": None, "scanned_version": None, "scan_after": None,
+            "created_at": start, "updated_at": start,
         }
         self.unit = unit
         self.fire("list", self.worker, to="identified", from_state="")

@@ -10,16 +10,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from scheduler.scan import due_query
-from scheduler.settings import days
+from scheduler import scan
 from workflow import dashboard, roster
 from workflow.db import db
 from workflow.models import Project
 
 
 def scheduler_scan(now):
-    """The scan's read: every case due before the reminder horizon, as scheduler.scan.run() sends it."""
-    return db.session.execute(due_query(now + days("REMINDER_LEAD_DAYS"))).all()
+    """The scan's read: every batch of due cases needing a look, as scheduler.scan.run() reads them."""
+    return [row for rows in scan.batches(now) for row in rows]
 
 
 def supervisor_dashboard(user):
@@ -50,8 +49,13 @@ def roster_import(rows, actor):
 
 
 #: The scheduler's due-and-overdue scan: callable(now) -> the due cases it found (any
-#: sequence; its length is reported). pending.SCAN_SQL is the same query as text.
+#: sequence; its length is reported). pending.SCAN_SQL / SCAN_NEXT_SQL are its statements.
 SCHEDULER_SCAN = scheduler_scan
+
+#: The whole scan as the running scheduler does it: callable(now) -> scheduler.scan.ScanResult.
+#: Run once before timing, as of 5 minutes ago, so the district is the one a running
+#: scheduler leaves; its time is reported as the fresh district's catch-up.
+SCHEDULER_RUN = scan.run
 
 #: The supervisor dashboard's aggregates: callable(user) -> what the dashboard shows for
 #: the user's subtree. pending.DASHBOARD_SQL and DASHBOARD_OVERDUE_SQL are its statements.

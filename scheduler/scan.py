@@ -25,6 +25,7 @@ from workflow.outbox import enqueue
 
 BATCH = 500
 CASES = Case.__table__
+DUE = aliased(Case, name="due")  # the ids subquery's own cases (made once: aliasing is not free)
 
 
 @dataclass
@@ -41,12 +42,12 @@ class ScanResult:
 
 def pending_ids(horizon, now, after=None, batch=BATCH):
     """The next batch of due cases needing a look, by deadline: answered from ix_cases_next_due_scan."""
-    due = aliased(Case, name="due")
+    due = DUE
     query = select(due.id).where(
         due.next_due_at <= horizon,
         or_(due.scanned_version.is_(None), due.scanned_version != due.version, due.scan_after <= now))
     if after is not None:  # keyset: after the last (deadline, id) of the previous batch
-        query = query.where(tuple_(due.next_due_at, due.id) > tuple_(*after))
+        query = query.where(tuple_(due.next_due_at, due.id) > tuple(after))  # typed as the columns
     return query.order_by(due.next_due_at, due.id).limit(batch)
 
 

@@ -32,8 +32,8 @@ def test_a_tiny_run_measures_every_benchmark_and_writes_the_report(tmp_path, mon
     for name in ("scheduler_scan", "dashboard", "roster_import"):
         assert results[name]["baseline"] > 0 and results[name]["ours"] > 0
         assert results[name]["met"] in (True, False) and results[name]["note"] == ""
-    scan = results["scheduler_scan"]["details"]
-    assert scan["ours_found"] == scan["due_rows"] > 0
+    scan = results["scheduler_scan"]["details"]  # steady state after the catch-up run
+    assert scan["ours_found"] == scan["due_rows"] < scan["catch_up_cases"] == scan["catch_up_read_rows"]
     assert results["dashboard"]["details"]["subtree_cases"] > 0
     assert results["roster_import"]["details"]["ours_imported"] == 100
     assert report["machine"]["nproc"] >= 1 and report["runs"][0]["district"]["cases"] == 400
@@ -71,7 +71,9 @@ def test_the_real_parts_find_what_their_baselines_find(district):
         people = db.session.scalar(text("SELECT count(*) FROM people WHERE name LIKE '花名册%'"))
         phones = db.session.scalar(text("SELECT count(*) FROM registration_entries WHERE source = 'import'"))
     assert scan.ours is not None and scan.ratio is not None and scan.note == ""
-    assert scan.details["ours_found"] == scan.details["due_rows"] > 0
+    assert scan.details["ours_found"] == scan.details["due_rows"] < scan.details["catch_up_cases"]
+    assert scan.details["catch_up_cases"] == scan.details["catch_up_read_rows"] > 0
+    assert scan.details["catch_up_reminders"] > 0
     assert board.ours is not None and board.met in (True, False) and board.details["subtree_cases"] > 0
     assert imported.details["ours_imported"] == 30 and imported.ours > 0
     assert people == 60 and phones == 60  # 30 rows by the bare insert, 30 through the importer

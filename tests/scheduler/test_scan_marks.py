@@ -85,3 +85,13 @@ def test_a_case_changed_while_the_scan_ran_is_read_again(run, app, make):
         db.session.commit()
     assert case_row.case_id == case.id
     assert run.scan_due(DUE + timedelta(days=1, minutes=15)).cases == 1
+
+
+def test_a_run_walks_every_batch_by_deadline_once(run, app, make):
+    cases = [made(make, when=T0 + timedelta(hours=i)) for i in (3, 0, 4, 1, 2)]
+    cases.append(made(make, when=T0 + timedelta(hours=1)))  # the same deadline as another: ordered by id
+    with app.app_context():
+        result = scan.run(DUE + timedelta(days=1), batch=2)
+    assert result.cases == 6 and result.written == {"overdue": 6}
+    assert sorted(c for _k, _r, c in outbox()) == sorted(c.id for c in cases)
+    assert run.scan_due(DUE + timedelta(days=1, minutes=15)).cases == 0
