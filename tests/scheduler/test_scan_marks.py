@@ -7,6 +7,7 @@ from tests.factories import add_user
 from tests.scheduler.conftest import frozen, local, outbox
 from workflow import reassign, services
 from workflow.db import db
+from workflow.engine import get_engine
 
 T0 = local(2026, 11, 20, 9, 0)  # 待走访 made then is due 7 days later, 11-27 09:00
 DUE = local(2026, 11, 27, 9, 0)
@@ -95,3 +96,15 @@ def test_a_run_walks_every_batch_by_deadline_once(run, app, make):
     assert result.cases == 6 and result.written == {"overdue": 6}
     assert sorted(c for _k, _r, c in outbox()) == sorted(c.id for c in cases)
     assert run.scan_due(DUE + timedelta(days=1, minutes=15)).cases == 0
+
+
+def test_an_accepted_handover_ends_the_receivers_reminders(run, make):
+    case = made(make, "following")
+    with frozen(T0):
+        get_engine().fire(case, "hand_over", make.user("demo-worker"), kind="resettle",
+                          to_unit=make.unit("清江社区党总支"))
+    assert run.scan_due(T0 + timedelta(days=8)).written == {"overdue": 1}  # 待接收 was due in seven days
+    with frozen(T0 + timedelta(days=8, hours=1)):
+        get_engine().fire(case, "accept", make.user("qingjiang-worker"))
+    assert run.scan_due(T0 + timedelta(days=60)).cases == 0  # resettled: no deadline, no escalation
+    assert outbox() == [("overdue", f"user:{make.user('qingjiang-worker').id}", case.id)]
