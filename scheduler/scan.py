@@ -21,7 +21,7 @@ from scheduler.recipients import Directory
 from scheduler.settings import days
 from workflow.db import db
 from workflow.models import Case, OrgUnit, Person
-from workflow.outbox import enqueue
+from workflow.outbox import enqueue_many
 
 BATCH = 500
 CASES = Case.__table__
@@ -84,12 +84,12 @@ def run(now, batch=BATCH):
     directory = Directory()
     result = ScanResult()
     for rows in batches(now, batch):
-        for row in rows:
-            for message in reminders(row, now, directory):
-                if enqueue(now=now, **message):
-                    result.written[message["kind"]] += 1
-                else:
-                    result.existing += 1
+        messages = [message for row in rows for message in reminders(row, now, directory)]
+        for message, written in zip(messages, enqueue_many(messages, now), strict=True):
+            if written:
+                result.written[message["kind"]] += 1
+            else:
+                result.existing += 1
         mark(rows, now)
         db.session.commit()
         result.cases += len(rows)

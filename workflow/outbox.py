@@ -68,25 +68,61 @@ def enqueue(*, kind, recipient, title, body="", case_id=None, due_at=None, user=
             unit=None, person_id=None, link=None, key=None, now=None):
     """Write one message and its deliveries unless its key exists; return True if written."""
     now = now or utcnow()
+    values = _values(kind=kind, recipient=recipient, title=title, body=body, case_id=case_id, due_at=due_at,
+                     user=user, unit=unit, person_id=person_id, link=link, key=key, now=now)
+    stmt = insert_ignoring(OutboxMessage, ["dedupe_key"], values).returning(OutboxMessage.id)
+    message_id = db.session.execute(stmt).scalar()
+    if message_id is None:
+        return False
+    _deliveries({message_id: channels_for(user, unit)}, now)
+    return True
+
+
+def enqueue_many(messages, now):
+    """Write many messages (enqueue's keyword arguments) in a few statements; return whether each was written."""
+    values = [_values(now=now, **message) for message in messages]
+    first = {}  # each key's first message: a key twice in one call is written once
+    for index, row in enumerate(values):
+        first.setdefault(row["dedupe_key"], index)
+    keys, written = list(first), {}
+    for start in range(0, len(keys), MANY):
+        stmt = _insert_ignoring_many([values[first[key]] for key in keys[start:start + MANY]])
+        written.update((key, message_id) for message_id, key in db.session.execute(stmt))
+    _deliveries({written[key]: channels_for(messages[first[key]].get("user"), messages[first[key]].get("unit"))
+                 for key in keys if key in written}, now)
+    return [row["dedupe_key"] in written and first[row["dedupe_key"]] == index for index, row in enumerate(values)]
+
+
+MANY = 500  # messages per INSERT (13 columns each: far below SQLite's bound-parameter limit)
+
+
+def _values(*, kind, recipient, title, body="", case_id=None, due_at=None, user=None, unit=None,
+            person_id=None, link=None, key=None, now=None):
     key = key or dedupe_key(case_id, due_at, kind, recipient)
     if len(key) > 255:
         raise ValueError("a message key has at most 255 characters")
-    values = {
+    return {
         "dedupe_key": key,
         "kind": kind, "case_id": case_id, "due_at": due_at, "recipient": recipient,
         "user_id": user.id if user is not None else None,
         "unit_id": unit.id if unit is not None else None,
         "person_id": person_id, "title": title[:200], "body": body, "link": link, "created_at": now,
     }
-    stmt = insert_ignoring(OutboxMessage, ["dedupe_key"], values).returning(OutboxMessage.id)
-    message_id = db.session.execute(stmt).scalar()
-    if message_id is None:
-        return False
+
+
+def _insert_ignoring_many(rows):
+    """One multi-row INSERT … ON CONFLICT DO NOTHING returning (id, key) of the rows written."""
+    table = OutboxMessage.__table__
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return (module.insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(table.c.id, table.c.dedupe_key))
+
+
+def _deliveries(channels_by_message, now):
     rows = [{"message_id": message_id, "channel": channel, "status": "pending", "attempts": 0,
-             "next_attempt_at": now} for channel in channels_for(user, unit)]
+             "next_attempt_at": now} for message_id, channels in channels_by_message.items() for channel in channels]
     if rows:
         db.session.execute(insert(Delivery), rows)
-    return True
 
 
 def notify(recipient, kind, title, body="", *, case=None, due_at=None, key=None, link=None, now=None):

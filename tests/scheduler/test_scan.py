@@ -10,6 +10,7 @@ from tests.scheduler.conftest import frozen, local, outbox
 from workflow.db import db
 from workflow.engine import get_engine
 from workflow.models import Delivery, OutboxMessage
+from workflow.outbox import enqueue_many
 
 T0 = local(2026, 11, 20, 9, 0)  # cases are made then; 待走访 is due 7 days later, 11-27 09:00
 
@@ -132,19 +133,20 @@ def test_scan_run_twice_writes_each_reminder_once(run, make):
 def test_crash_mid_scan_then_rerun_writes_each_reminder_once(run, app, make, monkeypatch):
     cases = [made(make) for _ in range(4)]
     now = local(2026, 11, 28, 10, 0)
-    real_enqueue, calls = scan.enqueue, []
+    real_enqueue, calls = scan.enqueue_many, []
 
-    def crash_on_third(**message):
-        calls.append(message["case_id"])
-        if len(calls) == 3:
+    def crash_on_second_batch(messages, now):
+        calls.append(messages)
+        if len(calls) == 2:
+            real_enqueue(messages[:1], now)  # half-way through the batch's writes
             raise RuntimeError("scheduler killed")
-        return real_enqueue(**message)
+        return real_enqueue(messages, now)
 
-    monkeypatch.setattr(scan, "enqueue", crash_on_third)
+    monkeypatch.setattr(scan, "enqueue_many", crash_on_second_batch)
     with app.app_context(), pytest.raises(RuntimeError):
         scan.run(now, batch=2)
     assert len(outbox()) == 2  # the first batch was committed, the rest died with the crash
-    monkeypatch.setattr(scan, "enqueue", real_enqueue)
+    monkeypatch.setattr(scan, "enqueue_many", real_enqueue)
     again = run.scan_due(now)
     assert sorted(c for _k, _r, c in outbox()) == sorted(c.id for c in cases)
     # The first batch was marked with its reminders; the rest is read again.
@@ -172,3 +174,17 @@ def test_scan_reads_only_due_cases_needing_a_look_from_the_index_alone(run, make
                 conn.execute(text(f"SET enable_{kind} = off"))
             plan = " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql)))
             assert "Index Only Scan using ix_cases_next_due_scan" in plan and "Sort" not in plan
+
+
+def test_a_batch_of_messages_writes_each_key_once_with_its_deliveries(app, make):
+    case = made(make)
+    worker, supervisor = make.user("demo-worker"), make.user("demo-supervisor")
+    first = {"kind": "overdue", "recipient": f"user:{worker.id}", "title": "逾期", "case_id": case.id,
+             "due_at": case.next_due_at, "user": worker}
+    second = {**first, "recipient": f"user:{supervisor.id}", "user": supervisor}
+    assert enqueue_many([first], T0) == [True]
+    assert enqueue_many([first, second, second], T0) == [False, True, False]
+    assert enqueue_many([], T0) == []
+    db.session.commit()
+    assert sorted(r for _k, r, _c in outbox()) == sorted([first["recipient"], second["recipient"]])
+    assert db.session.scalar(select(func.count(Delivery.id))) == 2  # one inbox delivery each
