@@ -81,9 +81,9 @@ def batches(now, batch=BATCH):
 
 def run(now, batch=BATCH):
     """Write every reminder due as of now; return what was written."""
-    directory = Directory()
     result = ScanResult()
     for rows in batches(now, batch):
+        directory = Directory()  # per batch: a commit expires its users, and reloading each costs a query
         messages = [message for row in rows for message in reminders(row, now, directory)]
         for message, written in zip(messages, enqueue_many(messages, now), strict=True):
             if written:

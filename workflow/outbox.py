@@ -85,15 +85,12 @@ def enqueue_many(messages, now):
     for index, row in enumerate(values):
         first.setdefault(row["dedupe_key"], index)
     keys, written = list(first), {}
-    for start in range(0, len(keys), MANY):
-        stmt = _insert_ignoring_many([values[first[key]] for key in keys[start:start + MANY]])
-        written.update((key, message_id) for message_id, key in db.session.execute(stmt))
+    if keys:  # one cached statement, sent as few multi-row INSERTs (SQLAlchemy's insertmanyvalues)
+        result = db.session.execute(_insert_ignoring_many(), [values[first[key]] for key in keys])
+        written.update((key, message_id) for message_id, key in result)
     _deliveries({written[key]: channels_for(messages[first[key]].get("user"), messages[first[key]].get("unit"))
                  for key in keys if key in written}, now)
     return [row["dedupe_key"] in written and first[row["dedupe_key"]] == index for index, row in enumerate(values)]
-
-
-MANY = 500  # messages per INSERT (13 columns each: far below SQLite's bound-parameter limit)
 
 
 def _values(*, kind, recipient, title, body="", case_id=None, due_at=None, user=None, unit=None,
@@ -110,11 +107,11 @@ def _values(*, kind, recipient, title, body="", case_id=None, due_at=None, user=
     }
 
 
-def _insert_ignoring_many(rows):
-    """One multi-row INSERT … ON CONFLICT DO NOTHING returning (id, key) of the rows written."""
+def _insert_ignoring_many():
+    """An INSERT … ON CONFLICT DO NOTHING returning (id, key) of each row written."""
     table = OutboxMessage.__table__
     module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return (module.insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return (module.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(table.c.id, table.c.dedupe_key))
 
 
