@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 from flask_babel import gettext as _
@@ -36,6 +37,7 @@ def clean_id_number(value):
     return number
 
 
+@lru_cache(maxsize=4096)  # a few thousand codes exist; a roster repeats a handful (the lookup is slow)
 def _region_known(code):
     """Say whether the region code was ever assigned.
 

@@ -5,8 +5,6 @@ nothing. Lookups go by the ID numbers' blind index in batches and rows are writt
 with bulk inserts, so 10,000 rows take seconds, not a query per row.
 """
 
-import base64
-import hashlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -14,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from workflow import deadlines, pii
+from workflow import deadlines, pii, roster_staged
 from workflow.db import db, utcnow
 from workflow.engine import get_engine
 from workflow.errors import ProcessError
@@ -65,6 +63,7 @@ class RosterRow:
 @dataclass
 class Preview:
     rows: list
+    sha256: str | None = None  # of the file the rows were checked from
 
     def of(self, status):
         return [r for r in self.rows if r.status == status]
@@ -81,7 +80,25 @@ def check(filename, data, project, viewer, worker=None):
     rows = [_check_fields(raw, units, worker) for raw in raws]
     _check_duplicates(rows)
     _find_existing(rows, project)
-    return Preview(rows)
+    return Preview(rows, roster_staged.digest(data))
+
+
+def recheck(batch, viewer, worker=None):
+    """Check a staged roster again as check() would, reusing a clean preview's field checks.
+
+    ID numbers, phones, names and duplicates depend on the file alone: kept with the
+    batch, they are reused while the file is the one checked. Units and people already
+    imported can change after the preview, so they are looked up again every time.
+    """
+    data, fields = roster_staged.unseal(batch.payload, batch.sha256)
+    if fields is None:
+        return check(batch.filename, data, batch.project, viewer, worker)
+    units = _unit_finder(viewer)
+    rows = [RosterRow(*values) for values in fields]
+    for row in rows:
+        _place(row, units, worker)
+    _find_existing(rows, batch.project)
+    return Preview(rows, batch.sha256)
 
 
 def _unit_finder(viewer):
@@ -108,6 +125,17 @@ def _check_fields(raw, units, worker):
             row.phone = clean_mobile(row.phone)
         except InvalidValue as exc:
             row.errors.append(str(exc))
+    _place(row, units, worker)
+    member = v.get("member", "").strip().lower()
+    if member in MEMBER_YES:
+        row.member = True
+    elif member not in MEMBER_NO:
+        row.errors.append(_("是否党员应填“是”或“否”，不是“%(v)s”", v=v.get("member")))
+    return row
+
+
+def _place(row, units, worker):
+    """Find the row's unit by name among the viewer's, within the worker's part of the tree."""
     found = units.get(row.unit_name, [])
     if not row.unit_name:
         row.errors.append(_("缺少所属组织"))
@@ -119,12 +147,6 @@ def _check_fields(raw, units, worker):
         row.unit = found[0]
         if worker is not None and not row.unit.path.startswith(worker.org_unit.path):
             row.errors.append(_("责任人%(w)s不负责“%(n)s”", w=worker.display_name, n=row.unit_name))
-    member = v.get("member", "").strip().lower()
-    if member in MEMBER_YES:
-        row.member = True
-    elif member not in MEMBER_NO:
-        row.errors.append(_("是否党员应填“是”或“否”，不是“%(v)s”", v=v.get("member")))
-    return row
 
 
 def _check_duplicates(rows):
@@ -163,12 +185,16 @@ def _find_existing(rows, project):
 # ------------------------------------------------------------------ batches
 
 def stage(filename, data, project, viewer, worker, preview):
-    """Keep the checked file (encrypted) for the confirmation step; return the batch."""
+    """Keep the checked file (encrypted) for the confirmation step; return the batch.
+
+    preview is check() of this data; when it is clean its checked fields are kept too.
+    """
+    kept = preview.rows if preview.clean else None  # rows with errors are always checked afresh
     batch = ImportBatch(
         project_id=project.id, org_unit_id=viewer.org_unit_id, user_id=viewer.id,
         worker_id=worker.id if worker else None, filename=filename[:200],
-        sha256=hashlib.sha256(data).hexdigest(), status="previewed",
-        payload=pii.encrypt(base64.b64encode(data).decode()), rows_total=len(preview.rows),
+        sha256=roster_staged.digest(data), status="previewed",
+        payload=roster_staged.seal(data, preview.sha256, kept), rows_total=len(preview.rows),
         rows_skipped=len(preview.of("skip")), rows_invalid=len(preview.of("error")),
     )
     # One pending preview per user: older ones are dropped with their files.
@@ -183,7 +209,7 @@ def stage(filename, data, project, viewer, worker, preview):
 
 def file_of(batch):
     """Return the staged file's bytes."""
-    return base64.b64decode(pii.decrypt(batch.payload))
+    return roster_staged.unseal(batch.payload, batch.sha256)[0]
 
 
 def earlier_import(project, sha256):
@@ -195,7 +221,7 @@ def earlier_import(project, sha256):
 
 
 def confirm(batch, viewer, now=None):
-    """Check the staged file again and add its new rows, all or nothing; return the preview.
+    """Check the staged file again (recheck) and add its new rows, all or nothing; return the preview.
 
     Raises ImportRefused (nothing written) when the batch was imported already, when
     a row has an error now, or when someone imported the same people meanwhile.
@@ -204,7 +230,7 @@ def confirm(batch, viewer, now=None):
     if batch.status != "previewed" or batch.payload is None:
         raise ImportRefused(_("该名单已导入，不会重复导入"))
     project, worker = batch.project, db.session.get(User, batch.worker_id) if batch.worker_id else None
-    preview = check(batch.filename, file_of(batch), project, viewer, worker)
+    preview = recheck(batch, viewer, worker)
     if not preview.clean:
         raise ImportRefused(_("名单中有%(n)s行错误，请改正后重新上传", n=len(preview.of("error"))))
     new = preview.of("new")
