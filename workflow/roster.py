@@ -260,15 +260,16 @@ def _insert(rows, project, viewer, worker, now, batch_id):
     # RETURNING the natural key with the id: rows are matched by it, not by order, so
     # the driver may batch freely (ordered RETURNING would fall back to a row at a time).
     fresh = {r.id_hash: r for r in rows if r.person_id is None}
+    people_table, cases_table = Person.__table__, Case.__table__
     if fresh:
         people = [_person(r, now) for r in fresh.values()]
-        for person_id, id_hash in db.session.execute(insert(Person).returning(Person.id, Person.id_hash), people):
+        for person_id, id_hash in db.session.execute(insert(people_table).returning(people_table.c.id, people_table.c.id_hash), people):
             fresh[id_hash].person_id = person_id
     definition = get_engine().definition
     cases = [_case(r, project, worker, definition, now) for r in rows]
-    ids = dict(db.session.execute(insert(Case).returning(Case.person_id, Case.id), cases).all())
+    ids = dict(db.session.execute(insert(cases_table).returning(cases_table.c.person_id, cases_table.c.id), cases).all())
     case_ids = [ids[r.person_id] for r in rows]
-    db.session.execute(insert(TransitionRecord), [
+    db.session.execute(insert(TransitionRecord.__table__), [
         {"case_id": cid, "trigger": "list", "from_state": "", "to_state": definition.initial,
          "actor_id": viewer.id, "at": now, "data": {"import_batch_id": batch_id}} for cid in case_ids
     ])
