@@ -6,18 +6,16 @@ with bulk inserts, so 10,000 rows take seconds, not a query per row.
 """
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from workflow import deadlines, pii, roster_staged
+from workflow import pii, roster_insert, roster_staged
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.errors import ProcessError
-from workflow.identity import InvalidValue, clean_id_number, clean_mobile, id_facts, mask_id
-from workflow.models import Case, ImportBatch, Person, RegistrationEntry, TransitionRecord, User
+from workflow.identity import InvalidValue, clean_id_number, clean_mobile, mask_id
+from workflow.models import Case, ImportBatch, Person, User
 from workflow.models.audit import record
 from workflow.roster_file import read
 from workflow.services import units_in
@@ -243,7 +241,7 @@ def confirm(batch, viewer, now=None):
         db.session.rollback()
         raise ImportRefused(_("该名单已导入，不会重复导入"))
     try:
-        _insert(new, project, viewer, worker, now, batch.id)
+        roster_insert.insert_rows(new, project, viewer, worker, now, batch.id)
         record("roster_import", user=viewer, batch=batch.id, project=project.id,
                added=len(new), skipped=len(preview.of("skip")))
         db.session.commit()
@@ -251,57 +249,3 @@ def confirm(batch, viewer, now=None):
         db.session.rollback()
         raise ImportRefused(_("名单中的人员刚被其他人导入，请重新上传预览")) from None
     return preview
-
-
-def _insert(rows, project, viewer, worker, now, batch_id):
-    """Write people, cases, their first history row and the given 五必登, in bulk."""
-    if not rows:
-        return
-    # RETURNING the natural key with the id: rows are matched by it, not by order, so
-    # the driver may batch freely (ordered RETURNING would fall back to a row at a time).
-    fresh = {r.id_hash: r for r in rows if r.person_id is None}
-    people_table, cases_table = Person.__table__, Case.__table__
-    if fresh:
-        people = [_person(r, now) for r in fresh.values()]
-        for person_id, id_hash in db.session.execute(insert(people_table).returning(people_table.c.id, people_table.c.id_hash), people):
-            fresh[id_hash].person_id = person_id
-    definition = get_engine().definition
-    cases = [_case(r, project, worker, definition, now) for r in rows]
-    ids = dict(db.session.execute(insert(cases_table).returning(cases_table.c.person_id, cases_table.c.id), cases).all())
-    case_ids = [ids[r.person_id] for r in rows]
-    db.session.execute(insert(TransitionRecord.__table__), [
-        {"case_id": cid, "trigger": "list", "from_state": "", "to_state": definition.initial,
-         "actor_id": viewer.id, "at": now, "data": {"import_batch_id": batch_id}} for cid in case_ids
-    ])
-    entries = [e for row, cid in zip(rows, case_ids, strict=True) for e in _entries(row, cid, viewer, now)]
-    if entries:
-        # Core insert into the table: one executemany (the ORM path sent these row by row).
-        db.session.execute(insert(RegistrationEntry.__table__), entries)
-
-
-def _person(row, now):
-    birth, gender = id_facts(row.id_number)
-    return {"name": row.name, "gender": gender, "birth_date": birth, "is_party_member": row.member,
-            "reminder_opt_out": False, "created_at": now, **pii.id_columns(row.id_number)}
-
-
-def _case(row, project, worker, definition, now):
-    stand_in = SimpleNamespace(state=definition.initial, state_entered_at=now, moved_out_at=None,
-                               last_contact_at=None, person=SimpleNamespace(is_party_member=row.member))
-    due_at, due_kind = deadlines.next_deadline(definition, stand_in)
-    return {"person_id": row.person_id, "project_id": project.id, "org_unit_id": row.unit.id,
-            "org_path": row.unit.path, "worker_id": worker.id if worker else None, "state": definition.initial,
-            "version": 1, "next_due_at": due_at, "due_kind": due_kind, "state_entered_at": now,
-            "miss_count": 0, "created_at": now, "updated_at": now}
-
-
-def _entries(row, case_id, viewer, now):
-    # Every row has the same keys, so all of them go in one executemany.
-    common = {"case_id": case_id, "is_current": True, "source": "import", "recorded_at": now,
-              "recorded_by_id": viewer.id, "address": None, "phone": None}
-    out = []
-    if row.address:
-        out.append({**common, "item": "original_address", "address": row.address[:300]})
-    if row.phone:
-        out.append({**common, "item": "contact", "phone": row.phone})
-    return out
