@@ -54,6 +54,21 @@ def test_confirm_checks_no_id_number_or_phone_again_when_the_file_is_unchanged(m
     assert _count(Case) == 3 and _count(Person) == 3
 
 
+def test_confirm_hashes_each_id_number_once(make, monkeypatch):
+    batch, viewer = _staged(make, _rows(make))
+    hashed = []
+    real = pii.blind_index
+
+    def counted(plain, master=None):
+        hashed.append(plain)
+        return real(plain, master)
+
+    monkeypatch.setattr(pii, "blind_index", counted)
+    roster.confirm(batch, viewer)
+    assert len(hashed) == 3  # looked up once; the new person's row reuses that hash
+    assert _count(Person, Person.id_hash.in_([real(n) for n in hashed])) == 3
+
+
 def test_the_preview_page_and_confirm_reuse_the_uploads_checks(client, auth, make, field_checks):
     auth.login("lvyuan-supervisor")
     upload = {"project": make.project(0).id, "file": (io.BytesIO(roster_bytes(_rows(make, 2), "csv")), "名单.csv")}

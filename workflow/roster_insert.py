@@ -42,7 +42,8 @@ def insert_rows(rows, project, viewer, worker, now, batch_id):
 def _person(row, now):
     birth, gender = id_facts(row.id_number)
     return {"name": row.name, "gender": gender, "birth_date": birth, "is_party_member": row.member,
-            "reminder_opt_out": False, "created_at": now, **pii.id_columns(row.id_number)}
+            "reminder_opt_out": False, "created_at": now,
+            **pii.id_columns(row.id_number, row.id_hash)}  # hashed by the lookup just before
 
 
 def _case(row, project, worker, definition, now):
