@@ -92,7 +92,7 @@ def test_a_region_code_is_looked_up_once_however_many_rows_carry_it(monkeypatch)
     identity._region_known.cache_clear()
     monkeypatch.setattr(numdb, "get", counted)
     synth = Synth(5)
-    numbers = {n for n in (synth.id_number() for _ in range(50))}
+    numbers = {synth.id_number() for _ in range(50)}
     for number in numbers:
         clean_id_number(number)
     assert len(looked_up) == len({n[:6] for n in numbers}) < len(numbers)
