@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from workflow import deadlines, pii
 from workflow.db import db
@@ -13,22 +13,22 @@ from workflow.models import Case, Person, RegistrationEntry, TransitionRecord
 # Core inserts into the tables: one executemany each, every value given, without the
 # ORM's per-row bulk bookkeeping (an ORM bulk insert cost a fifth of the confirmation).
 PEOPLE, CASES, HISTORY, ENTRIES = (m.__table__ for m in (Person, Case, TransitionRecord, RegistrationEntry))
+BATCH = 500  # keys per IN (...) when reading new ids back
 
 
 def insert_rows(rows, project, viewer, worker, now, batch_id):
     """Write people, cases, their first history row and the given 五必登, in bulk."""
     if not rows:
         return
-    # RETURNING the natural key with the id: rows are matched by it, not by order, so
-    # the driver may batch freely (ordered RETURNING would fall back to a row at a time).
     fresh = {r.id_hash: r for r in rows if r.person_id is None}
     if fresh:
-        people = [_person(r, now) for r in fresh.values()]
-        for person_id, id_hash in db.session.execute(insert(PEOPLE).returning(PEOPLE.c.id, PEOPLE.c.id_hash), people):
+        db.session.execute(insert(PEOPLE), [_person(r, now) for r in fresh.values()])
+        for person_id, id_hash in _read_back(select(PEOPLE.c.id, PEOPLE.c.id_hash), PEOPLE.c.id_hash, list(fresh)):
             fresh[id_hash].person_id = person_id
     definition = get_engine().definition
-    cases = [_case(r, project, worker, definition, now) for r in rows]
-    ids = dict(db.session.execute(insert(CASES).returning(CASES.c.person_id, CASES.c.id), cases).all())
+    db.session.execute(insert(CASES), [_case(r, project, worker, definition, now) for r in rows])
+    ids = dict(_read_back(select(CASES.c.person_id, CASES.c.id).where(CASES.c.project_id == project.id),
+                          CASES.c.person_id, [r.person_id for r in rows]))
     case_ids = [ids[r.person_id] for r in rows]
     db.session.execute(insert(HISTORY), [
         {"case_id": cid, "trigger": "list", "from_state": "", "to_state": definition.initial,
@@ -37,6 +37,17 @@ def insert_rows(rows, project, viewer, worker, now, batch_id):
     entries = [e for row, cid in zip(rows, case_ids, strict=True) for e in _entries(row, cid, viewer, now)]
     if entries:
         db.session.execute(insert(ENTRIES), entries)
+
+
+def _read_back(query, key, values):
+    """Yield the rows just inserted, found by their unique natural key in batches.
+
+    Not INSERT ... RETURNING: for many rows that becomes multi-VALUES statements of
+    thousands of parameters, which psycopg parses in Python page by page (most of a
+    10,000-row import on PostgreSQL); a plain executemany and indexed lookups are not.
+    """
+    for start in range(0, len(values), BATCH):
+        yield from db.session.execute(query.where(key.in_(values[start:start + BATCH])))
 
 
 def _person(row, now):
