@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 from tests.factories import roster_bytes
 from workflow import pii, roster, roster_staged
 from workflow.db import db
+from workflow.identity import id_facts
 from workflow.models import Case, ImportBatch, Person
 from workflow.synthetic import wrong_check_digit
 
@@ -178,3 +179,23 @@ def test_a_batch_staged_before_checks_were_kept_still_imports(make, field_checks
     before = len(field_checks)
     assert len(roster.confirm(batch, viewer).of("new")) == 2
     assert len(field_checks) == before + 4 and _count(Case) == 2
+
+
+def test_a_person_added_while_confirming_refuses_the_whole_import(make, monkeypatch):
+    rows = _rows(make, 2)
+    batch, viewer = _staged(make, rows)
+    real = roster.recheck
+
+    def raced(*args, **kwargs):
+        preview = real(*args, **kwargs)
+        number = rows[1][1]  # someone else adds this person after our check, before our insert
+        birth, gender = id_facts(number)
+        db.session.add(Person(name="别人导入", gender=gender, birth_date=birth, **pii.id_columns(number)))
+        db.session.commit()
+        return preview
+
+    monkeypatch.setattr(roster, "recheck", raced)
+    with pytest.raises(roster.ImportRefused, match="名单中的人员刚被其他人导入"):
+        roster.confirm(batch, viewer)
+    assert _count(Person) == 1 and _count(Case) == 0
+    assert db.session.get(ImportBatch, batch.id).status == "previewed"
