@@ -75,3 +75,39 @@ def test_id_errors_are_translated_for_english_users(app):
         with pytest.raises(InvalidValue) as err:
             clean_id_number(wrong_check_digit(VALID))
     assert str(err.value) == "The ID number's check digit is wrong (last character)"
+
+
+def test_a_region_code_is_looked_up_once_however_many_rows_carry_it(monkeypatch):
+    from stdnum import numdb
+
+    from workflow import identity
+
+    looked_up = []
+    real = numdb.get
+
+    def counted(name):
+        looked_up.append(name)
+        return real(name)
+
+    identity._region_known.cache_clear()
+    monkeypatch.setattr(numdb, "get", counted)
+    synth = Synth(5)
+    numbers = {synth.id_number() for _ in range(50)}
+    for number in numbers:
+        clean_id_number(number)
+    assert len(looked_up) == len({n[:6] for n in numbers}) < len(numbers)
+
+
+def test_a_phone_is_matched_against_the_metadata_once(monkeypatch):
+    from phonenumbers import phonenumberutil
+
+    matched = []
+    real = phonenumberutil._number_type_helper
+
+    def counted(national_number, metadata):
+        matched.append(national_number)
+        return real(national_number, metadata)
+
+    monkeypatch.setattr(phonenumberutil, "_number_type_helper", counted)
+    assert clean_mobile("13812345678") == "13812345678" and clean_phone("010-12345678") == "01012345678"
+    assert matched == ["13812345678", "1012345678"]

@@ -65,7 +65,7 @@ def show(batch_id):
 
 def _preview(batch, status=200):
     worker = db.session.get(User, batch.worker_id) if batch.worker_id else None
-    preview = roster.check(batch.filename, roster.file_of(batch), batch.project, g.user, worker)
+    preview = roster.recheck(batch, g.user, worker)
     return render_template(
         "supervisor/roster_preview.html", batch=batch, preview=preview, form=ConfirmForm(), worker=worker,
         earlier=roster.earlier_import(batch.project, batch.sha256), shown_skips=SHOWN_SKIPS,

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 from flask_babel import gettext as _
@@ -36,6 +37,7 @@ def clean_id_number(value):
     return number
 
 
+@lru_cache(maxsize=4096)  # a few thousand codes exist; a roster repeats a handful (the lookup is slow)
 def _region_known(code):
     """Say whether the region code was ever assigned.
 
@@ -84,11 +86,12 @@ def _clean_phone(value, mobile_only):
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         raise InvalidValue(_("电话号码格式错误，只能包含数字")) from None
-    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
+    # For +86 is_valid_number() is number_type() != UNKNOWN: match the metadata once, not twice.
+    kind = phonenumbers.number_type(parsed) if parsed.country_code == 86 else phonenumbers.PhoneNumberType.UNKNOWN
+    if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         if mobile_only:
             raise InvalidValue(_("手机号码无效：应为11位中国大陆手机号"))
         raise InvalidValue(_("电话号码无效"))
-    kind = phonenumbers.number_type(parsed)
     mobile_kinds = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
     if mobile_only and kind not in mobile_kinds:
         raise InvalidValue(_("请填写手机号码，不是座机号码"))

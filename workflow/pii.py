@@ -73,11 +73,11 @@ def blind_index(plain, master=None):
     return hmac.new(_derive(master, b"idx"), plain.encode(), hashlib.sha256).hexdigest()
 
 
-def id_columns(number):
-    """Return the stored columns for a valid, normalised ID number."""
+def id_columns(number, id_hash=None):
+    """Return the stored columns for a valid, normalised ID number (and its blind index, if known)."""
     return {
         "id_cipher": encrypt(number),
-        "id_hash": blind_index(number),
+        "id_hash": id_hash or blind_index(number),
         "id_masked": mask_id(number),
         "id_last4": number[-4:],
     }

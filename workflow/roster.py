@@ -5,21 +5,17 @@ nothing. Lookups go by the ID numbers' blind index in batches and rows are writt
 with bulk inserts, so 10,000 rows take seconds, not a query per row.
 """
 
-import base64
-import hashlib
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from workflow import deadlines, pii
+from workflow import pii, roster_insert, roster_staged
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.errors import ProcessError
-from workflow.identity import InvalidValue, clean_id_number, clean_mobile, id_facts, mask_id
-from workflow.models import Case, ImportBatch, Person, RegistrationEntry, TransitionRecord, User
+from workflow.identity import InvalidValue, clean_id_number, clean_mobile, mask_id
+from workflow.models import Case, ImportBatch, Person, User
 from workflow.models.audit import record
 from workflow.roster_file import read
 from workflow.services import units_in
@@ -65,6 +61,7 @@ class RosterRow:
 @dataclass
 class Preview:
     rows: list
+    sha256: str | None = None  # of the file the rows were checked from
 
     def of(self, status):
         return [r for r in self.rows if r.status == status]
@@ -81,7 +78,25 @@ def check(filename, data, project, viewer, worker=None):
     rows = [_check_fields(raw, units, worker) for raw in raws]
     _check_duplicates(rows)
     _find_existing(rows, project)
-    return Preview(rows)
+    return Preview(rows, roster_staged.digest(data))
+
+
+def recheck(batch, viewer, worker=None):
+    """Check a staged roster again as check() would, reusing a clean preview's field checks.
+
+    ID numbers, phones, names and duplicates depend on the file alone: kept with the
+    batch, they are reused while the file is the one checked. Units and people already
+    imported can change after the preview, so they are looked up again every time.
+    """
+    data, fields = roster_staged.unseal(batch.payload, batch.sha256)
+    if fields is None:
+        return check(batch.filename, data, batch.project, viewer, worker)
+    units = _unit_finder(viewer)
+    rows = [RosterRow(*values) for values in fields]
+    for row in rows:
+        _place(row, units, worker)
+    _find_existing(rows, batch.project)
+    return Preview(rows, batch.sha256)
 
 
 def _unit_finder(viewer):
@@ -108,6 +123,17 @@ def _check_fields(raw, units, worker):
             row.phone = clean_mobile(row.phone)
         except InvalidValue as exc:
             row.errors.append(str(exc))
+    _place(row, units, worker)
+    member = v.get("member", "").strip().lower()
+    if member in MEMBER_YES:
+        row.member = True
+    elif member not in MEMBER_NO:
+        row.errors.append(_("是否党员应填“是”或“否”，不是“%(v)s”", v=v.get("member")))
+    return row
+
+
+def _place(row, units, worker):
+    """Find the row's unit by name among the viewer's, within the worker's part of the tree."""
     found = units.get(row.unit_name, [])
     if not row.unit_name:
         row.errors.append(_("缺少所属组织"))
@@ -119,12 +145,6 @@ def _check_fields(raw, units, worker):
         row.unit = found[0]
         if worker is not None and not row.unit.path.startswith(worker.org_unit.path):
             row.errors.append(_("责任人%(w)s不负责“%(n)s”", w=worker.display_name, n=row.unit_name))
-    member = v.get("member", "").strip().lower()
-    if member in MEMBER_YES:
-        row.member = True
-    elif member not in MEMBER_NO:
-        row.errors.append(_("是否党员应填“是”或“否”，不是“%(v)s”", v=v.get("member")))
-    return row
 
 
 def _check_duplicates(rows):
@@ -163,12 +183,16 @@ def _find_existing(rows, project):
 # ------------------------------------------------------------------ batches
 
 def stage(filename, data, project, viewer, worker, preview):
-    """Keep the checked file (encrypted) for the confirmation step; return the batch."""
+    """Keep the checked file (encrypted) for the confirmation step; return the batch.
+
+    preview is check() of this data; when it is clean its checked fields are kept too.
+    """
+    kept = preview.rows if preview.clean else None  # rows with errors are always checked afresh
     batch = ImportBatch(
         project_id=project.id, org_unit_id=viewer.org_unit_id, user_id=viewer.id,
         worker_id=worker.id if worker else None, filename=filename[:200],
-        sha256=hashlib.sha256(data).hexdigest(), status="previewed",
-        payload=pii.encrypt(base64.b64encode(data).decode()), rows_total=len(preview.rows),
+        sha256=roster_staged.digest(data), status="previewed",
+        payload=roster_staged.seal(data, preview.sha256, kept), rows_total=len(preview.rows),
         rows_skipped=len(preview.of("skip")), rows_invalid=len(preview.of("error")),
     )
     # One pending preview per user: older ones are dropped with their files.
@@ -183,7 +207,7 @@ def stage(filename, data, project, viewer, worker, preview):
 
 def file_of(batch):
     """Return the staged file's bytes."""
-    return base64.b64decode(pii.decrypt(batch.payload))
+    return roster_staged.unseal(batch.payload, batch.sha256)[0]
 
 
 def earlier_import(project, sha256):
@@ -195,7 +219,7 @@ def earlier_import(project, sha256):
 
 
 def confirm(batch, viewer, now=None):
-    """Check the staged file again and add its new rows, all or nothing; return the preview.
+    """Check the staged file again (recheck) and add its new rows, all or nothing; return the preview.
 
     Raises ImportRefused (nothing written) when the batch was imported already, when
     a row has an error now, or when someone imported the same people meanwhile.
@@ -204,7 +228,7 @@ def confirm(batch, viewer, now=None):
     if batch.status != "previewed" or batch.payload is None:
         raise ImportRefused(_("该名单已导入，不会重复导入"))
     project, worker = batch.project, db.session.get(User, batch.worker_id) if batch.worker_id else None
-    preview = check(batch.filename, file_of(batch), project, viewer, worker)
+    preview = recheck(batch, viewer, worker)
     if not preview.clean:
         raise ImportRefused(_("名单中有%(n)s行错误，请改正后重新上传", n=len(preview.of("error"))))
     new = preview.of("new")
@@ -217,7 +241,7 @@ def confirm(batch, viewer, now=None):
         db.session.rollback()
         raise ImportRefused(_("该名单已导入，不会重复导入"))
     try:
-        _insert(new, project, viewer, worker, now, batch.id)
+        roster_insert.insert_rows(new, project, viewer, worker, now, batch.id)
         record("roster_import", user=viewer, batch=batch.id, project=project.id,
                added=len(new), skipped=len(preview.of("skip")))
         db.session.commit()
@@ -225,56 +249,3 @@ def confirm(batch, viewer, now=None):
         db.session.rollback()
         raise ImportRefused(_("名单中的人员刚被其他人导入，请重新上传预览")) from None
     return preview
-
-
-def _insert(rows, project, viewer, worker, now, batch_id):
-    """Write people, cases, their first history row and the given 五必登, in bulk."""
-    if not rows:
-        return
-    # RETURNING the natural key with the id: rows are matched by it, not by order, so
-    # the driver may batch freely (ordered RETURNING would fall back to a row at a time).
-    fresh = {r.id_hash: r for r in rows if r.person_id is None}
-    if fresh:
-        people = [_person(r, now) for r in fresh.values()]
-        for person_id, id_hash in db.session.execute(insert(Person).returning(Person.id, Person.id_hash), people):
-            fresh[id_hash].person_id = person_id
-    definition = get_engine().definition
-    cases = [_case(r, project, worker, definition, now) for r in rows]
-    ids = dict(db.session.execute(insert(Case).returning(Case.person_id, Case.id), cases).all())
-    case_ids = [ids[r.person_id] for r in rows]
-    db.session.execute(insert(TransitionRecord), [
-        {"case_id": cid, "trigger": "list", "from_state": "", "to_state": definition.initial,
-         "actor_id": viewer.id, "at": now, "data": {"import_batch_id": batch_id}} for cid in case_ids
-    ])
-    entries = [e for row, cid in zip(rows, case_ids, strict=True) for e in _entries(row, cid, viewer, now)]
-    if entries:
-        # Core insert into the table: one executemany (the ORM path sent these row by row).
-        db.session.execute(insert(RegistrationEntry.__table__), entries)
-
-
-def _person(row, now):
-    birth, gender = id_facts(row.id_number)
-    return {"name": row.name, "gender": gender, "birth_date": birth, "is_party_member": row.member,
-            "reminder_opt_out": False, "created_at": now, **pii.id_columns(row.id_number)}
-
-
-def _case(row, project, worker, definition, now):
-    stand_in = SimpleNamespace(state=definition.initial, state_entered_at=now, moved_out_at=None,
-                               last_contact_at=None, person=SimpleNamespace(is_party_member=row.member))
-    due_at, due_kind = deadlines.next_deadline(definition, stand_in)
-    return {"person_id": row.person_id, "project_id": project.id, "org_unit_id": row.unit.id,
-            "org_path": row.unit.path, "worker_id": worker.id if worker else None, "state": definition.initial,
-            "version": 1, "next_due_at": due_at, "due_kind": due_kind, "state_entered_at": now,
-            "miss_count": 0, "created_at": now, "updated_at": now}
-
-
-def _entries(row, case_id, viewer, now):
-    # Every row has the same keys, so all of them go in one executemany.
-    common = {"case_id": case_id, "is_current": True, "source": "import", "recorded_at": now,
-              "recorded_by_id": viewer.id, "address": None, "phone": None}
-    out = []
-    if row.address:
-        out.append({**common, "item": "original_address", "address": row.address[:300]})
-    if row.phone:
-        out.append({**common, "item": "contact", "phone": row.phone})
-    return out
