@@ -69,6 +69,22 @@ def test_a_transition_sends_its_update_then_its_history_row_past_the_unit_of_wor
     assert row is record and (row.trigger, row.to_state, row.actor) == ("approve", "registered", supervisor)
 
 
+def test_a_follow_up_writes_its_contact_log_and_history_past_the_unit_of_work(make):
+    case_id = make.case("following").id
+    worker, case = _loaded(case_id, "demo-worker")
+    pending = []
+    event.listen(db.session(), "before_flush", lambda session, *_: pending.extend(session.new))
+    with statements() as seen:
+        log = services.record_follow_up(case, worker, kind="phone", outcome="reached", contacted_at=utcnow())
+    assert seen == ["INSERT", "UPDATE", "INSERT"]  # contact log, the case (versioned), its history row
+    assert pending == []
+    db.session.expire_all()
+    history = db.session.scalars(select(TransitionRecord).where(TransitionRecord.case_id == case_id)
+                                 .order_by(TransitionRecord.id.desc())).first()
+    assert (history.trigger, history.data) == ("contact", {"contact_id": log.id})
+    assert (log.case_id, log.outcome, log.user) == (case_id, "reached", worker)
+
+
 def test_load_case_is_one_select_that_brings_the_person(make):
     case_id = make.case("following").id
     with statements() as seen:

@@ -10,8 +10,6 @@ from functools import partial
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine, MachineError
 
@@ -23,6 +21,7 @@ from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed
 from workflow.guards import CONDITIONS, GUARDS
 from workflow.models.history import TransitionRecord
 from workflow.models.user import ROLES
+from workflow.rows import insert_row
 from workflow.text import label
 
 # Triggers that appear in the history but are not transitions of the process.
@@ -75,8 +74,9 @@ class Engine:
         )
         # What fire() looks up at every call, computed once from the definition.
         self._triggers = frozenset(definition.triggers)
+        self._from = {state: tuple(definition.transitions_from(state)) for state in definition.states}
         self._leaving = {(state, t.trigger): tuple(definition.transitions_from(state, t.trigger))
-                         for state in definition.states for t in definition.transitions_from(state)}
+                         for state in definition.states for t in self._from[state]}
 
     @staticmethod
     def _machine_transition(t):
@@ -101,7 +101,7 @@ class Engine:
     def available(self, case, user):
         """Return the transitions (one per trigger) this user may fire on the case now."""
         found = {}
-        for t in self.definition.transitions_from(case.state):
+        for t in self._from.get(case.state, ()):
             if t.trigger in found or user.role not in t.roles:
                 continue
             if self.in_scope(user, case, t):
@@ -185,33 +185,12 @@ class Engine:
         # change first: two UPDATEs and two version steps for one transition.
         with db.session.no_autoflush:
             deadlines.refresh(self.definition, case)
-        db.session.flush()  # the case's UPDATE with its version check, then its history row
-        return _write_history(dict(
+        # The case's UPDATE with its version check is flushed first, then its history row.
+        return insert_row(TransitionRecord, dict(
             case_id=case.id, trigger=trigger, from_state=firing.from_state, to_state=case.state,
             actor_id=actor.id, at=now, reason=reason, data=_history_data(data),
         ))
 
-
-_INSERT_HISTORY = insert(TransitionRecord.__table__)
-
-
-def _write_history(values):
-    """INSERT the history row in the session's transaction; return it as a persistent object.
-
-    A Core insert: through the unit of work the row cost more than the statement (a third
-    of a transition on SQLite). The object joins the session as if it had been loaded, so
-    callers read record.id and record.actor as before and no flush writes it again.
-    """
-    new_id = db.session.execute(_INSERT_HISTORY, values).inserted_primary_key[0]
-    # A row of a rolled-back transaction may have left its object under the same id
-    # (SQLite reuses the highest rowid); it never reached the database.
-    stale = db.session.identity_map.get(db.session.identity_key(TransitionRecord, new_id))
-    if stale is not None:
-        db.session.expunge(stale)
-    record = TransitionRecord(id=new_id, **values)
-    make_transient_to_detached(record)
-    db.session.add(record)
-    return record
 
 
 def _history_data(data):

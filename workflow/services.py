@@ -15,6 +15,7 @@ from workflow.errors import CaseNotFound, Conflict, NotAllowed, ProcessError
 from workflow.identity import clean_id_number, id_facts
 from workflow.models import Case, ContactLog, OrgUnit, Person, TransitionRecord
 from workflow.models.audit import record as audit
+from workflow.rows import insert_row
 from workflow.subtree import under
 
 
@@ -163,12 +164,9 @@ def list_person(actor, *, project, org_unit, name, id_number, is_party_member,
 
 
 def log_contact(case, actor, *, kind, outcome, contacted_at, met_with=None, notes=None):
-    """Add a contact log row to the session (not committed)."""
-    log = ContactLog(case_id=case.id, kind=kind, outcome=outcome, contacted_at=contacted_at,
-                     met_with=met_with, notes=notes, user_id=actor.id)
-    db.session.add(log)
-    db.session.flush()
-    return log
+    """Write a contact log row in the session's transaction (not committed)."""
+    return insert_row(ContactLog, dict(case_id=case.id, kind=kind, outcome=outcome, contacted_at=contacted_at,
+                                       met_with=met_with, notes=notes, user_id=actor.id, created_at=utcnow()))
 
 
 def record_visit(case, actor, *, contacted_at, outcome, met_with=None, notes=None,
