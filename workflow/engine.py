@@ -192,7 +192,6 @@ class Engine:
         ))
 
 
-
 def _history_data(data):
     """Keep plain facts for the history row (ids and short text), never objects."""
     out = {}
