@@ -7,7 +7,8 @@ from sqlalchemy import event, select, text
 from tests.factories import add_user
 from workflow import services
 from workflow.db import db, utcnow
-from workflow.models import Case
+from workflow.engine import get_engine
+from workflow.models import Case, TransitionRecord, User
 
 
 @contextlib.contextmanager
@@ -43,6 +44,65 @@ def test_a_follow_up_is_one_update_and_one_version_step(make):
         services.record_follow_up(case, worker, kind="phone", outcome="reached", contacted_at=utcnow())
     assert seen.count("UPDATE") == 1
     assert case.version == version + 1
+
+
+def _loaded(case_id, username):
+    """A fresh session holding the user (with unit) and the case as a request would load them."""
+    db.session.commit()
+    db.session.expunge_all()
+    user = db.session.scalar(select(User).where(User.username == username))
+    return user, services.load_case(case_id, user)
+
+
+def test_a_transition_sends_its_update_then_its_history_row_past_the_unit_of_work(make):
+    case_id = make.case("in_review").id
+    supervisor, case = _loaded(case_id, "demo-supervisor")
+    pending = []
+    event.listen(db.session(), "before_flush", lambda session, *_: pending.extend(session.new))
+    with statements() as seen:
+        record = get_engine().fire(case, "approve", supervisor)
+    # The versioned UPDATE, the history INSERT, nothing else: no reload, no lazy load.
+    assert seen == ["UPDATE", "INSERT"]
+    assert pending == []  # the history row is a Core INSERT, not a pending object to flush
+    db.session.expire_all()
+    row = db.session.get(TransitionRecord, record.id)
+    assert row is record and (row.trigger, row.to_state, row.actor) == ("approve", "registered", supervisor)
+
+
+def test_a_follow_up_writes_its_contact_log_and_history_past_the_unit_of_work(make):
+    case_id = make.case("following").id
+    worker, case = _loaded(case_id, "demo-worker")
+    pending = []
+    event.listen(db.session(), "before_flush", lambda session, *_: pending.extend(session.new))
+    with statements() as seen:
+        log = services.record_follow_up(case, worker, kind="phone", outcome="reached", contacted_at=utcnow())
+    assert seen == ["INSERT", "UPDATE", "INSERT"]  # contact log, the case (versioned), its history row
+    assert pending == []
+    db.session.expire_all()
+    history = db.session.scalars(select(TransitionRecord).where(TransitionRecord.case_id == case_id)
+                                 .order_by(TransitionRecord.id.desc())).first()
+    assert (history.trigger, history.data) == ("contact", {"contact_id": log.id})
+    assert (log.case_id, log.outcome, log.user) == (case_id, "reached", worker)
+
+
+def test_load_case_is_one_select_that_brings_the_person(make):
+    case_id = make.case("following").id
+    with statements() as seen:
+        user, case = _loaded(case_id, "demo-worker")
+        assert case.person.name
+    assert seen == ["SELECT", "SELECT"]  # the user with its unit, the case with its person
+
+
+def test_a_rolled_back_history_row_leaves_no_object_in_the_way(make):
+    first, second = make.case("in_review"), make.case("in_review")
+    supervisor = make.user("demo-supervisor")
+    lost = get_engine().fire(first, "send_back", supervisor, reason="补充工作单位", commit=False)
+    db.session.rollback()  # SQLite hands the next history row the same id again
+    record = get_engine().fire(second, "approve", supervisor)
+    assert lost is not record
+    assert db.session.scalars(select(TransitionRecord.case_id).where(TransitionRecord.case_id.in_(
+        [first.id, second.id]), TransitionRecord.trigger.in_(["send_back", "approve"]))).all() == [second.id]
+    assert (record.case_id, record.to_state) == (second.id, "registered")
 
 
 def test_case_page_queries_do_not_grow_with_its_history(client, auth, make):

@@ -21,6 +21,7 @@ from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed
 from workflow.guards import CONDITIONS, GUARDS
 from workflow.models.history import TransitionRecord
 from workflow.models.user import ROLES
+from workflow.rows import insert_row
 from workflow.text import label
 
 # Triggers that appear in the history but are not transitions of the process.
@@ -71,6 +72,11 @@ class Engine:
             send_event=True,
             model_attribute="state",
         )
+        # What fire() looks up at every call, computed once from the definition.
+        self._triggers = frozenset(definition.triggers)
+        self._from = {state: tuple(definition.transitions_from(state)) for state in definition.states}
+        self._leaving = {(state, t.trigger): tuple(definition.transitions_from(state, t.trigger))
+                         for state in definition.states for t in self._from[state]}
 
     @staticmethod
     def _machine_transition(t):
@@ -95,7 +101,7 @@ class Engine:
     def available(self, case, user):
         """Return the transitions (one per trigger) this user may fire on the case now."""
         found = {}
-        for t in self.definition.transitions_from(case.state):
+        for t in self._from.get(case.state, ()):
             if t.trigger in found or user.role not in t.roles:
                 continue
             if self.in_scope(user, case, t):
@@ -143,8 +149,8 @@ class Engine:
         return record
 
     def _fire(self, case, trigger, actor, expected_version, reason, now, data):
-        tdefs = self.definition.transitions_from(case.state, trigger)
-        if trigger not in self.definition.triggers:
+        tdefs = self._leaving.get((case.state, trigger), ())
+        if trigger not in self._triggers:
             raise NotAllowed(_("未知的操作：%(trigger)s", trigger=trigger))
         scoped = tdefs[0] if tdefs else None
         if not self.in_scope(actor, case, scoped):
@@ -179,12 +185,11 @@ class Engine:
         # change first: two UPDATEs and two version steps for one transition.
         with db.session.no_autoflush:
             deadlines.refresh(self.definition, case)
-        record = TransitionRecord(
+        # The case's UPDATE with its version check is flushed first, then its history row.
+        return insert_row(TransitionRecord, dict(
             case_id=case.id, trigger=trigger, from_state=firing.from_state, to_state=case.state,
             actor_id=actor.id, at=now, reason=reason, data=_history_data(data),
-        )
-        db.session.add(record)
-        return record
+        ))
 
 
 def _history_data(data):
