@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from workflow.db import db, utcnow
 from workflow.models.security import UserSession
@@ -57,7 +58,9 @@ def current():
     token = session.get(TOKEN_KEY)
     if not token:
         return None, None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    # The user and their unit come in the same statement: every request needs both.
+    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user))
+                            .where(UserSession.token_hash == token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None, row.revoke_reason if row is not None else "unknown"
     now = utcnow()
