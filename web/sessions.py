@@ -9,15 +9,19 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session
-from sqlalchemy import select, update
+from flask import current_app, g, request, session
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
+from web.inbox import unread_column
 from workflow.db import db, utcnow
 from workflow.models.security import UserSession
 
 TOKEN_KEY = "sid"
 TOUCH_EVERY = timedelta(seconds=60)
+# The user and their unit come in the same statement, and the bell's count: every page needs them.
+FIND = (select(UserSession, unread_column(UserSession.user_id)).options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == bindparam("token_hash")))
 
 
 def token_hash(token):
@@ -58,9 +62,7 @@ def current():
     token = session.get(TOKEN_KEY)
     if not token:
         return None, None
-    # The user and their unit come in the same statement: every request needs both.
-    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user))
-                            .where(UserSession.token_hash == token_hash(token)))
+    row, g.inbox_unread = db.session.execute(FIND, {"token_hash": token_hash(token)}).first() or (None, None)
     if row is None or row.revoked_at is not None:
         return None, row.revoke_reason if row is not None else "unknown"
     now = utcnow()
