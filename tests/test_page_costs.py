@@ -1,8 +1,10 @@
 """What every request and the case page cost stays fixed: statements sent, nothing written on a plain GET."""
 
+import re
 from datetime import timedelta
 
 import time_machine
+from flask_babel import refresh
 
 from tests.factories import add_user
 from tests.test_bench_fixes import statements
@@ -87,3 +89,20 @@ def test_timeline_names_who_did_what_and_the_unit_of_the_org_relation(client, au
     assert '<span class="actor">李助理</span>' in timeline
     registers = page[page.index('class="registers"'):page.index('class="timeline"')]
     assert f'<span class="reg-value">{unit.name}</span>' in registers
+
+
+def test_timeline_titles_follow_the_language_of_each_request(client, auth, make):
+    case_id = make.case("following").id
+    auth.login()
+
+    def titles():
+        refresh()  # the test's app context outlives each request, and Flask-Babel caches the locale in it
+        page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+        return re.findall(r"<b>([^<]+)</b>", page[page.index('class="timeline"'):])
+
+    chinese = titles()
+    client.get("/lang/en")
+    english = titles()
+    client.get("/lang/zh")
+    assert titles() == chinese and chinese[-1] == "列入名单 → 待走访"
+    assert len(english) == len(chinese) and not set(english) & set(chinese)

@@ -19,7 +19,7 @@ from workflow.models.contact import OUTCOMES
 from workflow.models.registration import ITEMS
 from workflow.registration import ADDRESS_KINDS
 from workflow.services import editable
-from workflow.text import label
+from workflow.text import current_language, label
 
 # The screen of each trigger; the rest use the generic transition screen.
 SCREENS = {
@@ -77,23 +77,39 @@ def entry_summary(item, entry, reveal=False):
     return entry.org_unit_name or (entry.org_note or "")
 
 
-def _transition_event(row, engine):
-    name = _("列入名单") if row.trigger == "list" else engine.trigger_label(row.trigger)
-    title = f"{name} → {engine.state_label(row.to_state)}"
+# Timeline titles, made once per process and language: a history repeats a handful of
+# (trigger, state), (kind, outcome) and (item, source) pairs, each costing several catalogue look-ups.
+@functools.lru_cache(maxsize=512)
+def _transition_title(engine, language, trigger, to_state):
+    name = _("列入名单") if trigger == "list" else engine.trigger_label(trigger)
+    return f"{name} → {engine.state_label(to_state)}"
+
+
+@functools.lru_cache(maxsize=512)
+def _contact_title(language, kind, outcome):
+    return f"{label(CONTACT_KINDS[kind])} · {label(OUTCOMES[outcome])}"
+
+
+@functools.lru_cache(maxsize=512)
+def _register_title(language, item, source):
+    title = _("五必登：%(item)s", item=label(ITEMS[item]))
+    return title + " " + _("（跟踪联系中更新）") if source == "contact" else title
+
+
+def _transition_event(row, engine, language):
+    title = _transition_title(engine, language, row.trigger, row.to_state)
     return Event(row.at, "transition", title, row.reason or "", row.actor or "")
 
 
-def _contact_event(row):
-    title = f"{label(CONTACT_KINDS[row.kind])} · {label(OUTCOMES[row.outcome])}"
+def _contact_event(row, language):
     detail = "；".join(p for p in ((_("见到") + " " + row.met_with) if row.met_with else "", row.notes or "") if p)
-    return Event(row.contacted_at, "contact", title, detail, row.actor or "")
+    return Event(row.contacted_at, "contact", _contact_title(language, row.kind, row.outcome), detail,
+                 row.actor or "")
 
 
-def _register_event(row, reveal):
-    title = _("五必登：%(item)s", item=label(ITEMS[row.item]))
-    if row.source == "contact":
-        title += " " + _("（跟踪联系中更新）")
-    return Event(row.recorded_at, "register", title, entry_summary(row.item, row, reveal), row.actor or "")
+def _register_event(row, reveal, language):
+    return Event(row.recorded_at, "register", _register_title(language, row.item, row.source),
+                 entry_summary(row.item, row, reveal), row.actor or "")
 
 
 # Who did it, by name: an outer join instead of a User object per row. Built once:
@@ -132,10 +148,11 @@ def timeline(case, reveal=False, registers=None):
     # Column-only rows with the actor's name joined: three statements however long the history.
     engine = get_engine()
     registers = register_rows(case.id) if registers is None else registers
+    language = current_language()
     history, contacts, _registers = _statements()
-    events = [_transition_event(r, engine) for r in db.session.execute(history, {"case_id": case.id})]
-    events += [_contact_event(c) for c in db.session.execute(contacts, {"case_id": case.id})]
-    events += [_register_event(e, reveal) for e in registers]
+    events = [_transition_event(r, engine, language) for r in db.session.execute(history, {"case_id": case.id})]
+    events += [_contact_event(c, language) for c in db.session.execute(contacts, {"case_id": case.id})]
+    events += [_register_event(e, reveal, language) for e in registers]
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
