@@ -2,7 +2,7 @@
 
 The signed cookie carries only a random token; the row (found by the token's hash)
 says whether the session is still alive. Idle and absolute time-outs are checked on
-every request; last_seen_at is written at most once a minute.
+every request; last_seen_at is written, and the cookie re-sent, at most once a minute.
 """
 
 import hashlib
@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
@@ -45,6 +46,10 @@ def start(user):
     session[TOKEN_KEY] = token
     session["session_version"] = user.session_version
     session.permanent = True
+    # A fresh CSRF secret now, in the cookie the login sends anyway: else the first page
+    # after login would have to make one and send the whole cookie again.
+    g.pop("csrf_token", None)
+    generate_csrf()
     return row
 
 
@@ -74,6 +79,9 @@ def current():
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
         db.session.commit()
+        # The cookie's expiry moves with it (not on every response): the cookie outlives the
+        # absolute time-out, so the server ends the session and can say why.
+        session.modified = True
     return row, None
 
 
