@@ -60,7 +60,7 @@ def index():
 @bp.get("/cases/<int:case_id>")
 def show(case_id):
     """The case: person, 三个一, 五必登, one timeline, and the actions allowed now."""
-    case = case_or_404(case_id)
+    case = case_or_404(case_id, case_page.LOAD)
     return render_template("cases/show.html", reveal_form=RevealForm(), now=utcnow(),
                            **case_page.context(case, g.user))
 
@@ -68,7 +68,7 @@ def show(case_id):
 @bp.post("/cases/<int:case_id>/reveal")
 def reveal(case_id):
     """Show the full ID number and phones once, on purpose, with a reason; the view is audited."""
-    case = case_or_404(case_id)
+    case = case_or_404(case_id, case_page.LOAD)
     form = RevealForm()
     if not form.validate_on_submit():
         return render_template("cases/show.html", reveal_form=form, now=utcnow(),

@@ -6,10 +6,10 @@ from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed, Pro
 from workflow.services import load_case
 
 
-def case_or_404(case_id):
+def case_or_404(case_id, options=()):
     """Return the case if the user may see it; otherwise answer 404 with no data."""
     try:
-        return load_case(case_id, g.user)
+        return load_case(case_id, g.user, options=options)
     except CaseNotFound:
         abort(404)
 

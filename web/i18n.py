@@ -74,7 +74,17 @@ def local_time(value, fmt="yyyy-MM-dd HH:mm"):
     pattern = NUMERIC_PATTERNS.get(fmt)
     if pattern is None:
         return format_datetime(value, fmt)
-    return value.astimezone(get_timezone()).strftime(pattern)
+    return value.astimezone(_timezone()).strftime(pattern)
+
+
+def _timezone():
+    """The request's zone, looked up once per request (a page shows a dozen times or more)."""
+    if not has_request_context():
+        return get_timezone()
+    found = getattr(request, "dongqian_timezone", None)
+    if found is None:
+        found = request.dongqian_timezone = get_timezone()
+    return found
 
 
 def _translations():

@@ -19,10 +19,25 @@ def unread_count(user):
     )
 
 
+def unread_column(user_id):
+    """The bell's count as a column, so the statement that finds the session brings it along."""
+    return (select(func.count(InboxItem.id)).where(InboxItem.user_id == user_id, InboxItem.read_at.is_(None))
+            .scalar_subquery().label("inbox_unread"))
+
+
+def bell_count():
+    """The number on the bell: the one the session lookup brought, else counted now."""
+    if not g.get("user"):
+        return 0
+    if g.get("inbox_unread") is None:
+        g.inbox_unread = unread_count(g.user)
+    return g.inbox_unread
+
+
 def bell_helpers():
     """Template helpers: inbox_unread() for the bell, kind_label() for the list."""
     return {
-        "inbox_unread": lambda: unread_count(g.user) if g.get("user") else 0,
+        "inbox_unread": bell_count,
         "message_kind_label": lambda kind: label(KINDS.get(kind, KINDS["notice"])),
     }
 

@@ -2,21 +2,27 @@
 
 The signed cookie carries only a random token; the row (found by the token's hash)
 says whether the session is still alive. Idle and absolute time-outs are checked on
-every request; last_seen_at is written at most once a minute.
+every request; last_seen_at is written, and the cookie re-sent, at most once a minute.
 """
 
 import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session
-from sqlalchemy import select, update
+from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
+from web.inbox import unread_column
 from workflow.db import db, utcnow
 from workflow.models.security import UserSession
 
 TOKEN_KEY = "sid"
 TOUCH_EVERY = timedelta(seconds=60)
+# The user and their unit come in the same statement, and the bell's count: every page needs them.
+FIND = (select(UserSession, unread_column(UserSession.user_id)).options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == bindparam("token_hash")))
 
 
 def token_hash(token):
@@ -40,6 +46,10 @@ def start(user):
     session[TOKEN_KEY] = token
     session["session_version"] = user.session_version
     session.permanent = True
+    # A fresh CSRF secret now, in the cookie the login sends anyway: else the first page
+    # after login would have to make one and send the whole cookie again.
+    g.pop("csrf_token", None)
+    generate_csrf()
     return row
 
 
@@ -57,7 +67,7 @@ def current():
     token = session.get(TOKEN_KEY)
     if not token:
         return None, None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    row, g.inbox_unread = db.session.execute(FIND, {"token_hash": token_hash(token)}).first() or (None, None)
     if row is None or row.revoked_at is not None:
         return None, row.revoke_reason if row is not None else "unknown"
     now = utcnow()
@@ -69,6 +79,9 @@ def current():
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
         db.session.commit()
+        # The cookie's expiry moves with it (not on every response): the cookie outlives the
+        # absolute time-out, so the server ends the session and can say why.
+        session.modified = True
     return row, None
 
 

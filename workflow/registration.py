@@ -53,10 +53,10 @@ def entry_problem(item, entry):
     return None
 
 
-def statuses(case_id):
+def statuses(case_id, entries=None):
     """Return [(item, status, entry, problem)] in the order of the five; status is
-    "complete", "missing" or "invalid"."""
-    entries = current_entries(case_id)
+    "complete", "missing" or "invalid". entries: {item: entry} when the caller has them."""
+    entries = current_entries(case_id) if entries is None else entries
     result = []
     for item in ITEMS:
         entry = entries.get(item)

@@ -24,6 +24,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,
     "SESSION_IDLE_MINUTES": 30,  # a session unused this long ends
     "SESSION_ABSOLUTE_HOURS": 12,  # and every session ends this long after login
+    # An unchanged session is not re-signed and re-sent on every response: web/sessions.py
+    # re-sends it when it records activity, at most once a minute.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,  # within the window, counted in the database
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
