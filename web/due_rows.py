@@ -6,7 +6,9 @@ and the zone are looked up once per request, and rows become plain tuples the
 template only prints.
 """
 
+from functools import cache
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from flask_babel import get_timezone
 from flask_babel import gettext as _
@@ -65,17 +67,22 @@ def state_labels():
     return {state: engine.state_label(state) for state in engine.definition.states}
 
 
+@cache
+def zone_info(name):
+    """The zoneinfo zone of a name: the same times as Babel's pytz zone, in half the time."""
+    return ZoneInfo(name)
+
+
 def due_rows(rows, now, labels):
-    """Turn a page's plain rows into DueRows: labels, local times and late texts."""
-    zone, soon, texts = get_timezone(), worklist.soon_limit(now), {}
+    """Turn a page's plain rows (worklist.ROW_COLUMNS) into DueRows: labels, local times, late texts."""
+    zone, soon, texts = zone_info(get_timezone().zone), worklist.soon_limit(now), {}
     out = []
-    for row in rows:
-        due = row.next_due_at
+    for case_id, state, due, name, id_masked, project, unit in rows:
         css, minutes = worklist.lateness(due, now, soon)
         key = late_key(minutes)
         if key not in texts:  # a page has a few distinct texts: translate each once
             texts[key] = phrase(key)
-        out.append(DueRow(row.id, row.name, row.id_masked, row.state, labels[row.state],
+        out.append(DueRow(case_id, name, id_masked, state, labels[state],
                           due.astimezone(zone).strftime(DUE_FORMAT) if due else "", css, texts[key],
-                          f"{row.unit} · {row.project}"))
+                          f"{unit} · {project}"))
     return out
