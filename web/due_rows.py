@@ -1,7 +1,7 @@
 """What each row of the due list says, worked out once per page instead of once per row.
 
 The list shows 50 rows; asking Babel for the same state label, the same "3 days late"
-and the same time zone 50 times was most of the page's cost. Here every translation
+and the same time zone 50 times was a large part of the page's cost. Here every translation
 and the zone are looked up once per request, and rows become plain tuples the
 template only prints.
 """
@@ -75,7 +75,7 @@ def zone_info(name):
 
 def due_rows(rows, now, labels):
     """Turn a page's plain rows (worklist.ROW_COLUMNS) into DueRows: labels, local times, late texts."""
-    zone, soon, texts = zone_info(get_timezone().zone), worklist.soon_limit(now), {}
+    zone, soon, texts = zone_info(str(get_timezone())), worklist.soon_limit(now), {}
     out = []
     for case_id, state, due, name, id_masked, project, unit in rows:
         css, minutes = worklist.lateness(due, now, soon)
