@@ -95,14 +95,13 @@ class Pages:
         found = self.query(sql.DUE_ROWS.replace("{ids}", ", ".join("?" * len(shown))), *shown) if shown else []
         position = {case_id: i for i, case_id in enumerate(shown)}
         rows = []
-        for case_id, state, due, name, id_masked, project, unit, *_case in sorted(found, key=lambda r: position[r[0]]):
+        for case_id, state, due, name, id_masked, project, unit in sorted(found, key=lambda r: position[r[0]]):
             due = parse_time(due)
             css, late = lateness(due, now)
             rows.append((case_id, name, id_masked, state, self.states[state], local(due, "%m-%d %H:%M"), css, late,
                          f"{unit} · {project}"))
-        total, overdue, soon = self.query(sql.DUE_COUNTS, self.instant(now), self.instant(now),
-                                          self.instant(now + SOON), self.scope)[0]
-        incoming = self.query(sql.INCOMING, self.scope)[0][0]
+        total, overdue, soon, incoming = self.query(sql.DUE_COUNTS, self.scope, self.instant(now), self.instant(now),
+                                                    self.instant(now + SOON), self.scope)[0]
         next_cursor = f"{ids[self.per_page - 1]}" if len(ids) > self.per_page else None
         return self.due_page.render(
             rows=rows, total=total, overdue=overdue, soon=soon, incoming=incoming, next_cursor=next_cursor,

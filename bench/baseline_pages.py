@@ -15,27 +15,26 @@ OUTCOMES = {kind: pair[0] for kind, pair in CONTACT_OUTCOMES.items()}
 ADDRESS_KINDS = {"transitional": "过渡住址", "resettlement": "安置住址"}
 
 # The due list ("待办" tab, first page): worklist.page()'s ids from the index, then
-# worklist._rows() (every case column, as the ORM fetches), counts() and incoming_count(),
-# and the filter form's units (services.units_in) and projects.
+# worklist._rows() (only the columns the list shows, as plain rows), counts() (the list's
+# counts and the handovers waiting, one statement), and the filter form's units and projects
+# (worklist.filter_choices).
 DUE_IDS = """
 SELECT cases.id FROM cases
 WHERE cases.org_path {under} ? AND cases.next_due_at IS NOT NULL AND cases.next_due_at IS NOT NULL
 ORDER BY cases.next_due_at, cases.id LIMIT ?
 """
 DUE_ROWS = """
-SELECT cases.id, cases.state, cases.next_due_at, people.name, people.id_masked, projects.name, org_units.name,
-       cases.*
+SELECT cases.id, cases.state, cases.next_due_at, people.name, people.id_masked, projects.name, org_units.name
 FROM cases JOIN people ON people.id = cases.person_id JOIN projects ON projects.id = cases.project_id
 JOIN org_units ON org_units.id = cases.org_unit_id
 WHERE cases.id IN ({ids})
 """
 DUE_COUNTS = """
-SELECT count(*), coalesce(sum(CASE WHEN cases.next_due_at <= ? THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN cases.next_due_at > ? AND cases.next_due_at <= ? THEN 1 ELSE 0 END), 0)
-FROM cases WHERE cases.org_path {under} ? AND cases.next_due_at IS NOT NULL
-"""
-INCOMING = """
-SELECT count(*) FROM cases WHERE cases.handover_to_path IS NOT NULL AND cases.handover_to_path {under} ?
+SELECT listed.total, listed.overdue, listed.soon,
+       (SELECT count(*) FROM cases WHERE cases.handover_to_path IS NOT NULL AND cases.handover_to_path {under} ?)
+FROM (SELECT count(*) AS total, coalesce(sum(CASE WHEN cases.next_due_at <= ? THEN 1 ELSE 0 END), 0) AS overdue,
+             coalesce(sum(CASE WHEN cases.next_due_at > ? AND cases.next_due_at <= ? THEN 1 ELSE 0 END), 0) AS soon
+      FROM cases WHERE cases.org_path {under} ? AND cases.next_due_at IS NOT NULL) AS listed
 """
 UNITS = "SELECT id, name FROM org_units WHERE path LIKE ? ORDER BY path"
 PROJECTS = "SELECT id, name FROM projects ORDER BY id"

@@ -44,6 +44,20 @@ def test_the_list_shows_state_deadline_project_and_masked_id_only(client, auth, 
     assert pii.decrypt(case.person.id_cipher) not in page
 
 
+@pytest.mark.parametrize("lang, texts", [("zh", ("逾期3天", "还剩2天", "待走访", "待登记", "期限")),
+                                         ("en", ("3 days late", "2 days left", "To visit", "To register", "Due"))])
+def test_each_row_links_its_case_and_speaks_the_chosen_language(client, auth, make, lang, texts):
+    late = due_in(make.case("identified"), -3)
+    near = due_in(make.case("visited"), 2.5)
+    auth.login()
+    client.get(f"/lang/{lang}")  # one language per test: Babel keeps the locale for the app context
+    page = client.get("/").get_data(as_text=True)
+    assert [text for text in texts if text not in page] == []
+    for case in (late, near):
+        assert f'data-case="{case.id}">\n    <a href="/cases/{case.id}">' in page
+        assert f"{case.org_unit.name} · {case.project.name}" in page
+
+
 def test_other_subtrees_never_show(client, auth, make):
     other = make.case("identified", unit="清江花园楼院党支部", worker="qingjiang-worker")
     auth.login()

@@ -2,34 +2,18 @@
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from forms.base import BaseForm
 from forms.reveal import RevealForm
-from web import case_page, worklist
+from web import case_page, due_rows, worklist
+from web.due_rows import late_text
 from web.form_flow import case_or_404
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.errors import GuardFailed, NotAllowed
-from workflow.models import Project
 from workflow.privacy import reveal_id_number
-from workflow.services import set_member_reminders, units_in
+from workflow.services import set_member_reminders
 
 bp = Blueprint("cases", __name__)
-
-
-def late_text(minutes):
-    """Say how late (or how soon) a deadline is, in days, hours or minutes."""
-    if minutes is None:
-        return ""
-    ahead, span = minutes < 0, abs(minutes)
-    if span >= 1440:
-        amount = span // 1440
-        return _("还剩%(d)s天", d=amount) if ahead else _("逾期%(d)s天", d=amount)
-    if span >= 60:
-        amount = span // 60
-        return _("还剩%(h)s小时", h=amount) if ahead else _("逾期%(h)s小时", h=amount)
-    return _("不到1小时后到期") if ahead else _("刚刚到期")
 
 
 @bp.app_template_global()
@@ -46,14 +30,16 @@ def index():
     filters = worklist.parse_filters(request.args, g.user)
     cursor = worklist.Cursor.parse(request.args.get("after"))
     rows, next_cursor = worklist.page(g.user, filters, cursor, current_app.config["CASES_PER_PAGE"], now)
-    total, overdue, soon = worklist.counts(g.user, filters, now)
-    definition = get_engine().definition
+    total, overdue, soon, incoming = worklist.counts(g.user, filters, now)
+    labels = due_rows.state_labels()
+    units, projects = worklist.filter_choices(g.user)
     return render_template(
-        "cases/index.html", rows=rows, filters=filters, now=now, first_page=cursor is None,
+        "cases/index.html", rows=due_rows.due_rows(rows, now, labels), filters=filters, first_page=cursor is None,
         next_cursor=next_cursor.token() if next_cursor else None,
-        total=total, overdue=overdue, soon=soon, incoming=worklist.incoming_count(g.user),
-        states=list(definition.states), units=units_in(g.user.org_unit),
-        projects=db.session.scalars(select(Project).order_by(Project.id)).all(),
+        total=total, overdue=overdue, soon=soon, incoming=incoming, state_labels=labels,
+        units=units, projects=projects,
+        # Every row links to /cases/<id>: build the prefix once, not 50 url_for calls.
+        case_url=url_for("cases.show", case_id=0).removesuffix("0"),
     )
 
 

@@ -1,0 +1,88 @@
+"""What each row of the due list says, worked out once per page instead of once per row.
+
+The list shows 50 rows; asking Babel for the same state label, the same "3 days late"
+and the same time zone 50 times was a large part of the page's cost. Here every translation
+and the zone are looked up once per request, and rows become plain tuples the
+template only prints.
+"""
+
+from functools import cache
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+
+from web import worklist
+from web.i18n import NUMERIC_PATTERNS
+from workflow.engine import get_engine
+
+DUE_FORMAT = NUMERIC_PATTERNS["MM-dd HH:mm"]  # the same text as local_time('MM-dd HH:mm')
+
+
+class DueRow(NamedTuple):
+    id: int
+    name: str
+    id_masked: str
+    state: str
+    state_label: str
+    due: str  # local time, "" when undated
+    css: str  # overdue, soon, later, undated
+    late: str  # "逾期3天", "还剩2小时", ...
+    where: str  # "unit · project"
+
+
+def late_key(minutes):
+    """Return what a lateness says as (ahead, unit, amount); None when there is no deadline."""
+    if minutes is None:
+        return None
+    ahead, span = minutes < 0, abs(minutes)
+    if span >= 1440:
+        return ahead, "d", span // 1440
+    if span >= 60:
+        return ahead, "h", span // 60
+    return ahead, "m", 0
+
+
+def phrase(key):
+    """Say a late_key in words, in the request's language."""
+    if key is None:
+        return ""
+    ahead, unit, amount = key
+    if unit == "d":
+        return _("还剩%(d)s天", d=amount) if ahead else _("逾期%(d)s天", d=amount)
+    if unit == "h":
+        return _("还剩%(h)s小时", h=amount) if ahead else _("逾期%(h)s小时", h=amount)
+    return _("不到1小时后到期") if ahead else _("刚刚到期")
+
+
+def late_text(minutes):
+    """Say how late (or how soon) a deadline is, in days, hours or minutes."""
+    return phrase(late_key(minutes))
+
+
+def state_labels():
+    """Every state's label in the request's language, by state name."""
+    engine = get_engine()
+    return {state: engine.state_label(state) for state in engine.definition.states}
+
+
+@cache
+def zone_info(name):
+    """The zoneinfo zone of a name: the same times as Babel's pytz zone, in half the time."""
+    return ZoneInfo(name)
+
+
+def due_rows(rows, now, labels):
+    """Turn a page's plain rows (worklist.ROW_COLUMNS) into DueRows: labels, local times, late texts."""
+    zone, soon, texts = zone_info(str(get_timezone())), worklist.soon_limit(now), {}
+    out = []
+    for case_id, state, due, name, id_masked, project, unit in rows:
+        css, minutes = worklist.lateness(due, now, soon)
+        key = late_key(minutes)
+        if key not in texts:  # a page has a few distinct texts: translate each once
+            texts[key] = phrase(key)
+        out.append(DueRow(case_id, name, id_masked, state, labels[state],
+                          due.astimezone(zone).strftime(DUE_FORMAT) if due else "", css, texts[key],
+                          f"{unit} · {project}"))
+    return out
