@@ -19,14 +19,22 @@ from workflow.db import db
 from workflow.models import OrgUnit, Project, User
 
 # The due-and-overdue scan (scheduler/scan.py due_query): one batch of the cases due before
-# the reminder horizon that need a look (not handled as they are now, or a new reminder due),
-# chosen from ix_cases_next_due_scan alone, with what a reminder says. SCAN_NEXT_SQL is the
-# keyset continuation after a full batch.
+# the reminder horizon that need a look — not handled as they are now (ix_cases_scan_unhandled),
+# or handled with a reminder come due since (ix_cases_scan_after) — each source cut to a batch,
+# merged, with what a reminder says. SCAN_NEXT_SQL is the keyset continuation after a full batch.
 SCAN_IDS = """
-SELECT due.id FROM cases AS due
-WHERE due.next_due_at <= :horizon
-  AND (due.scanned_version IS NULL OR due.scanned_version != due.version OR due.scan_after <= :now){after}
-ORDER BY due.next_due_at, due.id LIMIT :batch
+SELECT pending.id FROM (
+  SELECT next_due_at, id FROM (
+    SELECT due.next_due_at, due.id FROM cases AS due
+    WHERE due.next_due_at <= :horizon
+      AND (due.scanned_version IS NULL OR due.scanned_version != due.version){after}
+    ORDER BY due.next_due_at, due.id LIMIT :batch) AS unhandled
+  UNION
+  SELECT next_due_at, id FROM (
+    SELECT due.next_due_at, due.id FROM cases AS due
+    WHERE due.scan_after <= :now AND due.next_due_at <= :horizon{after}
+    ORDER BY due.next_due_at, due.id LIMIT :batch) AS come_due
+) AS pending ORDER BY pending.next_due_at, pending.id LIMIT :batch
 """
 SCAN_SQL_SHAPE = """
 SELECT cases.id, cases.version, cases.next_due_at, cases.due_kind, cases.state, cases.state_entered_at,

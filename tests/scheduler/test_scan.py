@@ -10,6 +10,7 @@ from tests.scheduler.conftest import frozen, local, outbox
 from workflow.db import db
 from workflow.engine import get_engine
 from workflow.models import Delivery, OutboxMessage
+from workflow.models.case import SCAN_TO_COME, SCAN_UNHANDLED
 from workflow.outbox import enqueue_many
 
 T0 = local(2026, 11, 20, 9, 0)  # cases are made then; 待走访 is due 7 days later, 11-27 09:00
@@ -155,7 +156,7 @@ def test_crash_mid_scan_then_rerun_writes_each_reminder_once(run, app, make, mon
     assert len(outbox()) == 4
 
 
-def test_scan_reads_only_due_cases_needing_a_look_from_the_index_alone(run, make, backend):
+def test_scan_reads_only_due_cases_needing_a_look_from_its_two_partial_indexes(run, make, backend):
     due = made(make)
     for _ in range(3):
         later = made(make)
@@ -165,15 +166,48 @@ def test_scan_reads_only_due_cases_needing_a_look_from_the_index_alone(run, make
     assert result.cases == 1 and outbox() == [("overdue", outbox()[0][1], due.id)]
     ids = scan.pending_ids(local(2026, 11, 30, 0, 0), local(2026, 11, 28, 10, 0), after=(T0, 0))
     sql = str(ids.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    db.session.remove()  # its open transaction would hold up the DROP INDEX below
     with db.engine.connect() as conn:
         if backend == "sqlite":
-            plan = " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
-            assert "COVERING INDEX ix_cases_next_due_scan" in plan and "B-TREE" not in plan  # no sort
-        else:
-            for kind in ("seqscan", "bitmapscan", "sort"):  # a tiny table: only an ordered index scan may do
-                conn.execute(text(f"SET enable_{kind} = off"))
-            plan = " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql)))
-            assert "Index Only Scan using ix_cases_next_due_scan" in plan and "Sort" not in plan
+            plan = [str(r[3]) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql))]
+            assert any(step.startswith("SEARCH due USING INDEX ix_cases_scan_unhandled") for step in plan), plan
+            assert any(step.startswith("SEARCH due USING COVERING INDEX ix_cases_scan_after") for step in plan), plan
+            assert not [step for step in plan if step.startswith("SCAN due")], plan  # never the whole table
+        else:  # a tiny table has no preferences: leave only the two, to show their predicates hold
+            with conn.begin() as transaction:
+                others = conn.scalars(text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'cases' AND indexname LIKE 'ix_%'"
+                    " AND indexname NOT IN ('ix_cases_scan_unhandled', 'ix_cases_scan_after')")).all()
+                for name in others:
+                    conn.execute(text(f"DROP INDEX {name}"))
+                for kind in ("seqscan", "bitmapscan"):
+                    conn.execute(text(f"SET LOCAL enable_{kind} = off"))
+                plan = " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql)))
+                transaction.rollback()
+            assert "Index Only Scan using ix_cases_scan_unhandled" in plan, plan
+            assert "Index Only Scan using ix_cases_scan_after" in plan, plan
+            assert "Seq Scan" not in plan, plan
+
+
+def test_a_handled_case_leaves_the_scans_indexes_until_it_changes_or_a_reminder_comes(run, make, backend):
+    case = made(make)  # due 2026-11-27 09:00, overdue from then, escalated 7 days later
+    counted = {name: f"SELECT count(*) FROM cases INDEXED BY {name} WHERE {where}" if backend == "sqlite"
+               else f"SELECT count(*) FROM cases WHERE {where}"
+               for name, where in (("ix_cases_scan_unhandled", SCAN_UNHANDLED),
+                                   ("ix_cases_scan_after", SCAN_TO_COME))}
+
+    def entries():
+        return {name: db.session.scalar(text(sql)) for name, sql in counted.items()}
+
+    assert entries() == {"ix_cases_scan_unhandled": 1, "ix_cases_scan_after": 0}
+    run.scan_due(local(2026, 11, 28, 10, 0))
+    assert entries() == {"ix_cases_scan_unhandled": 0, "ix_cases_scan_after": 1}  # waits for its escalation
+    assert db.session.scalars(scan.pending_ids(local(2026, 11, 30, 10, 0), local(2026, 11, 28, 10, 5))).all() == []
+    assert db.session.scalars(scan.pending_ids(local(2026, 12, 6, 10, 0), local(2026, 12, 4, 10, 0))).all() \
+        == [case.id]  # the escalation has come: read from ix_cases_scan_after
+    case.worker_id = None  # any change moves the version on
+    db.session.commit()
+    assert entries()["ix_cases_scan_unhandled"] == 1
 
 
 def test_a_batch_of_messages_writes_each_key_once_with_its_deliveries(app, make):
