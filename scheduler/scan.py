@@ -13,8 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import bindparam, or_, select, tuple_, union, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Integer, bindparam, or_, select, tuple_, union, update
 
 from scheduler import messages
 from scheduler.recipients import Directory
@@ -24,8 +23,9 @@ from workflow.models import Case, OrgUnit, Person
 from workflow.outbox import enqueue_many
 
 BATCH = 500
-CASES = Case.__table__
-DUE = aliased(Case, name="due")  # the ids subqueries' own cases (made once: aliasing is not free)
+CASES, PEOPLE, UNITS = Case.__table__, Person.__table__, OrgUnit.__table__
+DUE = CASES.alias("due")  # the ids subqueries' own cases
+STAMP = CASES.c.next_due_at.type  # UTC in, aware datetimes out
 
 
 @dataclass
@@ -48,8 +48,8 @@ def pending_ids(horizon, now, after=None, batch=BATCH):
     so a batch costs a batch however many cases are due. The WHERE repeats each index's
     predicate (workflow/models/case.py), or the database could not use it.
     """
-    due = DUE
-    later = () if after is None else (tuple_(due.next_due_at, due.id) > tuple(after),)  # keyset
+    due = DUE.c
+    later = () if after is None else (tuple_(due.next_due_at, due.id) > tuple_(*after),)  # keyset
     unhandled = (select(due.next_due_at, due.id)
                  .where(due.next_due_at <= horizon,
                         or_(due.scanned_version.is_(None), due.scanned_version != due.version), *later)
@@ -63,31 +63,45 @@ def pending_ids(horizon, now, after=None, batch=BATCH):
 
 
 def due_query(horizon, now, after=None, batch=BATCH):
-    """One batch of due cases needing a look, with what a reminder says."""
+    """One batch of due cases needing a look, with what a reminder says (Core: the rows are plain)."""
+    case, person, unit = CASES.c, PEOPLE.c, UNITS.c
     return (
-        select(Case.id.label("case_id"), Case.version, Case.next_due_at, Case.due_kind, Case.state,
-               Case.state_entered_at, Case.worker_id, Case.org_unit_id, Case.org_path,
-               Case.last_contact_at, Case.moved_out_at, Case.handover_to_path, Person.id.label("person_id"),
-               Person.name.label("person_name"), Person.is_party_member, Person.reminder_opt_out,
-               OrgUnit.name.label("unit_name"))
-        .join(Person, Person.id == Case.person_id)
-        .join(OrgUnit, OrgUnit.id == Case.org_unit_id)
-        .where(Case.id.in_(pending_ids(horizon, now, after, batch).scalar_subquery()))
-        .order_by(Case.next_due_at, Case.id)
+        select(case.id.label("case_id"), case.version, case.next_due_at, case.due_kind, case.state,
+               case.state_entered_at, case.worker_id, case.org_unit_id, case.org_path,
+               case.last_contact_at, case.moved_out_at, case.handover_to_path, person.id.label("person_id"),
+               person.name.label("person_name"), person.is_party_member, person.reminder_opt_out,
+               unit.name.label("unit_name"))
+        .select_from(CASES.join(PEOPLE, person.id == case.person_id).join(UNITS, unit.id == case.org_unit_id))
+        .where(case.id.in_(pending_ids(horizon, now, after, batch).scalar_subquery()))
+        .order_by(case.next_due_at, case.id)
     )
+
+
+_PREPARED = {}
+
+
+def prepared(batch, keyset):
+    """due_query with bind parameters, built once per shape: building it costs more than running it."""
+    statement = _PREPARED.get((batch, keyset))
+    if statement is None:
+        after = (bindparam("after_due", type_=STAMP), bindparam("after_id", type_=Integer)) if keyset else None
+        statement = _PREPARED[batch, keyset] = due_query(
+            bindparam("horizon", type_=STAMP), bindparam("now", type_=STAMP), after, batch)
+    return statement
 
 
 def batches(now, batch=BATCH):
     """Yield the due cases needing a look as of now, one batch of rows at a time."""
-    horizon = now + days("REMINDER_LEAD_DAYS")
-    after = None
+    params = {"horizon": now + days("REMINDER_LEAD_DAYS"), "now": now}
+    keyset = False
     while True:
-        rows = db.session.execute(due_query(horizon, now, after, batch)).all()
+        rows = db.session.execute(prepared(batch, keyset), params).all()
         if rows:
             yield rows
         if len(rows) < batch:
             return
-        after = (rows[-1].next_due_at, rows[-1].case_id)
+        keyset = True
+        params.update(after_due=rows[-1].next_due_at, after_id=rows[-1].case_id)
 
 
 def run(now, batch=BATCH):
