@@ -205,11 +205,6 @@ def stage(filename, data, project, viewer, worker, preview):
     return batch
 
 
-def file_of(batch):
-    """Return the staged file's bytes."""
-    return roster_staged.unseal(batch.payload, batch.sha256)[0]
-
-
 def earlier_import(project, sha256):
     """Return the batch that already imported this very file into the project, or None."""
     return db.session.scalar(
