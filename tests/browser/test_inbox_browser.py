@@ -1,5 +1,7 @@
 """A worker sees the bell's count on a phone, reads the message, and the count goes."""
 
+from playwright.sync_api import expect
+
 from scheduler import jobs
 from tests.browser.conftest import login, screenshot
 from workflow.db import db
@@ -22,14 +24,14 @@ def test_worker_reads_a_sent_back_notice_from_the_bell_on_a_phone(phone, live_ap
     bell.click()
     phone.wait_for_load_state()
     assert phone.locator("h1").inner_text().startswith("消息")
-    assert phone.get_by_text(f"退回修改：{name}").is_visible()
-    assert phone.get_by_text("退回原因：去向住址不完整，请补充门牌号").is_visible()
+    expect(phone.get_by_text(f"退回修改：{name}")).to_be_visible()
+    expect(phone.get_by_text("退回原因：去向住址不完整，请补充门牌号")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "inbox", backend)
     phone.get_by_role("button", name="标为已读", exact=True).click()
     phone.wait_for_load_state()
     assert phone.locator("a.bell .bell-count").count() == 0
-    assert phone.get_by_role("button", name="标为未读", exact=True).is_visible()
+    expect(phone.get_by_role("button", name="标为未读", exact=True)).to_be_visible()
     phone.get_by_role("button", name="查看").click()
     phone.wait_for_load_state()
     assert phone.url.endswith(f"/cases/{case_id}")

@@ -2,6 +2,8 @@
 
 import os
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login, screenshot
 
 
@@ -12,7 +14,7 @@ def test_worker_logs_in_on_a_phone_and_sees_due_work(phone, live_app, backend):
         name = Factory(live_app).case("identified").person.name
     login(phone)
     assert phone.locator("h1").inner_text().startswith("今日待办")
-    assert phone.get_by_text(name).is_visible()
+    expect(phone.get_by_text(name)).to_be_visible()
     # Phone layout: nothing wider than the screen.
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
@@ -24,5 +26,5 @@ def test_wrong_password_shows_chinese_error_and_keeps_username(phone):
     phone.fill("input[name=username]", "demo-worker")
     phone.fill("input[name=password]", "wrong")
     phone.click("button[type=submit]")
-    assert phone.get_by_text("用户名或密码错误").is_visible()
+    expect(phone.get_by_text("用户名或密码错误")).to_be_visible()
     assert phone.input_value("input[name=username]") == "demo-worker"

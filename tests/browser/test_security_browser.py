@@ -2,6 +2,8 @@
 
 import os
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login, screenshot
 from tests.factories import Factory
 from tests.security.payloads import PAYLOADS
@@ -68,7 +70,7 @@ def test_hostile_names_and_notes_stay_text_in_the_browser(phone, live_app):
 def test_account_pages_on_a_phone(phone, backend):
     login(phone)
     phone.click("text=账户安全")
-    assert phone.get_by_text("正在登录的设备").is_visible()
+    expect(phone.get_by_text("正在登录的设备")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert os.path.getsize(screenshot(phone, "account-sessions", backend)) > 5_000
     phone.click("text=修改密码")
@@ -76,6 +78,6 @@ def test_account_pages_on_a_phone(phone, backend):
     phone.fill("input[name=new_password]", "short")
     phone.fill("input[name=confirm]", "short")
     phone.click("main button[type=submit]")  # the header's logout button is a submit button too
-    assert phone.get_by_text("新密码至少需要12个字符").is_visible()
+    expect(phone.get_by_text("新密码至少需要12个字符")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "password-change-error", backend)

@@ -2,6 +2,8 @@
 
 import os
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login, screenshot
 from workflow.db import db
 
@@ -29,7 +31,7 @@ def test_batch_approve_and_send_back_with_a_required_reason(phone, live_app, bac
         phone.check(f"#case-{case_id} input[name=case_id]")
     phone.click("text=批量通过所选")
     phone.wait_for_load_state()
-    assert phone.get_by_text("已审核通过2件").is_visible()
+    expect(phone.get_by_text("已审核通过2件")).to_be_visible()
     assert phone.locator("li[data-case-id]").count() == 1
 
     row = phone.locator(f"#case-{ids[2]}")
@@ -41,6 +43,6 @@ def test_batch_approve_and_send_back_with_a_required_reason(phone, live_app, bac
     phone.fill(f"#reason-{ids[2]}", "联系卡发放日期有误")
     phone.locator(f"#case-{ids[2]}").locator("button", has_text="退回").click()
     phone.wait_for_load_state()
-    assert phone.get_by_text(f"已退回{names[2]}的登记").is_visible()
+    expect(phone.get_by_text(f"已退回{names[2]}的登记")).to_be_visible()
     assert phone.locator("li[data-case-id]").count() == 0
     screenshot(phone, "supervisor-review-done", backend)

@@ -9,6 +9,8 @@ saved under test-output/screenshots/.
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login, screenshot
 from workflow.synthetic import Synth, wrong_check_digit
 
@@ -112,7 +114,7 @@ def card_and_group(page, backend):
     fits_the_phone(page)
     screenshot(page, "worker-06-card-print", backend)
     page.emulate_media(media="print")
-    assert not page.locator(".print-tools").is_visible()  # paper shows the card only
+    expect(page.locator(".print-tools")).to_be_hidden()  # paper shows the card only
     page.emulate_media(media="screen")
     pdf = page.pdf(prefer_css_page_size=True)
     assert_one_a6_page(pdf)
@@ -129,7 +131,7 @@ def card_and_group(page, backend):
 
 def submit(page, backend):
     act(page, "submit")
-    assert page.get_by_text("可以提交审核").is_visible()
+    expect(page.get_by_text("可以提交审核")).to_be_visible()
     screenshot(page, "worker-07-submit", backend)
     send(page)
     state_is(page, "待审核")
