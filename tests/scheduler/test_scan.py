@@ -1,5 +1,6 @@
 """The due-and-overdue scan, run at explicit instants: who is told what, and only once."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -189,8 +190,22 @@ def test_scan_reads_only_due_cases_needing_a_look_from_its_two_partial_indexes(r
             assert "Seq Scan" not in plan, plan
 
 
+def test_the_migrated_partial_indexes_have_the_models_predicates(app, backend):
+    # The migration spells the predicates again (migrations do not import models); the scan's
+    # query repeats them too, or no index would serve it. Compared without brackets or spaces.
+    def plain(sql):
+        return re.sub(r"[()\s]", "", sql).replace("<>", "!=").lower()
+
+    found = text("SELECT sql FROM sqlite_master WHERE name = :name") if backend == "sqlite" \
+        else text("SELECT indexdef FROM pg_indexes WHERE indexname = :name")
+    for name, predicate in (("ix_cases_scan_unhandled", SCAN_UNHANDLED), ("ix_cases_scan_after", SCAN_TO_COME)):
+        definition = db.session.scalar(found, {"name": name})
+        assert plain(definition).endswith("where" + plain(predicate)), definition
+
+
 def test_a_handled_case_leaves_the_scans_indexes_until_it_changes_or_a_reminder_comes(run, make, backend):
     case = made(make)  # due 2026-11-27 09:00, overdue from then, escalated 7 days later
+    # An index's entries: read through it on SQLite; on PostgreSQL, the rows its predicate holds.
     counted = {name: f"SELECT count(*) FROM cases INDEXED BY {name} WHERE {where}" if backend == "sqlite"
                else f"SELECT count(*) FROM cases WHERE {where}"
                for name, where in (("ix_cases_scan_unhandled", SCAN_UNHANDLED),
