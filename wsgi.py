@@ -9,7 +9,7 @@ import scheduler
 import web
 import workflow
 from workflow import settings
-from workflow.definition import DefinitionError
+from workflow.process.definition import DefinitionError
 
 
 def create_app(test_config=None):

@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 
 from bench import district, lifecycle
 from bench.sink import Sink
-from workflow import pii
 from workflow.db import db, utcnow
-from workflow.demo import PATH, WEIGHTS
-from workflow.engine import get_engine
-from workflow.identity import id_facts
+from workflow.demo.district import PATH, WEIGHTS
+from workflow.demo.synthetic import Synth
 from workflow.models import OrgUnit
-from workflow.synthetic import Synth
+from workflow.privacy import pii
+from workflow.privacy.identity import id_facts
+from workflow.process.engine import get_engine
 
 BIG_TABLES = ("people", "cases", "contact_logs", "registration_entries", "transition_records")
 PEOPLE_COLUMNS = ("id", "name", "gender", "birth_date", "is_party_member", "id_cipher", "id_hash", "id_masked",

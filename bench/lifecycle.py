@@ -8,8 +8,8 @@ what the engine computes. Times are naive UTC (the stored form).
 from datetime import timedelta
 from types import SimpleNamespace
 
-from workflow.deadlines import next_deadline
-from workflow.demo import PATH
+from workflow.demo.district import PATH
+from workflow.process.deadlines import next_deadline
 
 CONTACT_COLUMNS = ("id", "case_id", "kind", "outcome", "contacted_at", "met_with", "notes", "user_id",
                    "created_at")

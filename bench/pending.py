@@ -14,9 +14,9 @@ from stdnum.cn import ric
 
 from bench import plugins
 from bench.registry import Result, benchmark
-from workflow import pii
 from workflow.db import db
 from workflow.models import OrgUnit, Project, User
+from workflow.privacy import pii
 
 # The due-and-overdue scan (scheduler/scan.py due_query): one batch of the cases due before
 # the reminder horizon that need a look — not handled as they are now (ix_cases_scan_unhandled),

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from scheduler import scan
-from workflow import dashboard, roster
 from workflow.db import db
 from workflow.models import Project
+from workflow.reports import dashboard
+from workflow.roster import importer
 
 
 def scheduler_scan(now):
@@ -41,11 +42,11 @@ def roster_import(rows, actor):
     """Check, stage and confirm the rows as one upload by actor, cases assigned to actor; return cases added."""
     project = db.session.scalar(select(Project).where(Project.name == rows[0]["project"]))
     data = roster_file(rows)
-    preview = roster.check("roster.csv", data, project, actor, actor)
+    preview = importer.check("roster.csv", data, project, actor, actor)
     if not preview.clean:
         raise ValueError(f"roster rows refused: {[r.errors for r in preview.of('error')][:3]}")
-    batch = roster.stage("roster.csv", data, project, actor, actor, preview)
-    return len(roster.confirm(batch, actor).of("new"))
+    batch = importer.stage("roster.csv", data, project, actor, actor, preview)
+    return len(importer.confirm(batch, actor).of("new"))
 
 
 #: The scheduler's due-and-overdue scan: callable(now) -> the due cases it found (any

@@ -15,10 +15,10 @@ import psycopg
 from sqlalchemy import select
 
 from bench.registry import Result, benchmark
-from workflow import services
+from workflow.cases import services
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import Case, User
+from workflow.process.engine import get_engine
 
 CHUNK = 100
 

@@ -5,8 +5,8 @@ from wtforms import RadioField, StringField, TextAreaField
 
 from forms.fields import CaseForm, Chosen, LocalDateField, MaxLength, NotFuture, local_today, options
 from forms.validators import Mobile, Required
+from workflow.cases.registration import ADDRESS_KINDS
 from workflow.models.contact import KINDS, OUTCOMES
-from workflow.registration import ADDRESS_KINDS
 from workflow.text import label
 
 

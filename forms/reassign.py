@@ -6,7 +6,7 @@ from wtforms.validators import Length
 
 from forms.base import BaseForm
 from forms.validators import Required
-from workflow.reassign import assignees
+from workflow.cases.reassign import assignees
 
 
 def optional_int(value):

@@ -6,7 +6,7 @@ from wtforms import RadioField, StringField
 
 from forms.fields import CaseForm, ChoiceField, Chosen, MaxLength, options
 from forms.validators import Mobile, Phone
-from workflow.registration import ADDRESS_KINDS
+from workflow.cases.registration import ADDRESS_KINDS
 from workflow.text import label
 
 

@@ -7,9 +7,9 @@ from wtforms import SelectField
 from forms.base import BaseForm
 from forms.reassign import optional_int
 from forms.validators import Required
+from workflow.cases.reassign import assignees
 from workflow.db import db
 from workflow.models import Project
-from workflow.reassign import assignees
 
 
 class UploadForm(BaseForm):

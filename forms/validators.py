@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from wtforms.validators import StopValidation, ValidationError
 
-from workflow.identity import InvalidValue, clean_id_number, clean_mobile, clean_phone
+from workflow.privacy.identity import InvalidValue, clean_id_number, clean_mobile, clean_phone
 
 
 class _Cleaned:

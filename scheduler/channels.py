@@ -14,7 +14,7 @@ from email.utils import formataddr
 
 from flask import current_app
 
-from workflow import registration
+from workflow.cases import registration
 from workflow.db import db
 from workflow.models import InboxItem
 from workflow.outbox import insert_ignoring

@@ -7,7 +7,7 @@ locale whoever triggers them; the inbox shows them as written.
 from flask_babel import gettext as _
 
 from scheduler.settings import local
-from workflow.engine import get_engine
+from workflow.process.engine import get_engine
 
 
 def task_label(due_kind):

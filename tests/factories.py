@@ -5,9 +5,9 @@ import base64
 from sqlalchemy import select
 
 from workflow.db import db
-from workflow.demo import Walker, seed_base
+from workflow.demo.district import Walker, seed_base
+from workflow.demo.synthetic import Synth
 from workflow.models import OrgUnit, Project, User
-from workflow.synthetic import Synth
 
 PASSWORD = "Test-pass-2026"
 TEST_CONFIG = {

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import time_machine
 
-from workflow import dashboard
-from workflow.engine import get_engine
-from workflow.process_svg import back_edges, edges, layers
+from workflow.process.diagram import back_edges, edges, layers
+from workflow.process.engine import get_engine
+from workflow.reports import dashboard
 
 
 def _rows(page):

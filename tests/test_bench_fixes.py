@@ -5,10 +5,10 @@ import contextlib
 from sqlalchemy import event, select, text
 
 from tests.factories import add_user
-from workflow import services
+from workflow.cases import services
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.models import Case, TransitionRecord, User
+from workflow.process.engine import get_engine
 
 
 @contextlib.contextmanager

@@ -4,13 +4,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.generate import DEFAULT_PASSWORD, generate
-from workflow import pii, registration, services
+from workflow.cases import registration, services
 from workflow.db import db, utcnow
-from workflow.deadlines import next_deadline
-from workflow.demo import PATH
-from workflow.engine import get_engine
-from workflow.identity import clean_id_number, mask_id
+from workflow.demo.district import PATH
 from workflow.models import Case, ContactLog, OrgUnit, Person, TransitionRecord, User
+from workflow.privacy import pii
+from workflow.privacy.identity import clean_id_number, mask_id
+from workflow.process.deadlines import next_deadline
+from workflow.process.engine import get_engine
 
 CASES = 300
 

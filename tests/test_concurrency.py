@@ -5,9 +5,9 @@ import threading
 from sqlalchemy import func, select
 
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.errors import Conflict, NotAllowed
 from workflow.models import Case, TransitionRecord
+from workflow.process.engine import get_engine
 
 
 def test_two_supervisors_approving_at_once_one_wins(app, make):

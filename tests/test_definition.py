@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from tests.factories import TEST_CONFIG
-from workflow.definition import DefinitionError, load
-from workflow.effects import EFFECTS
-from workflow.guards import CONDITIONS, GUARDS
+from workflow.process.definition import DefinitionError, load
+from workflow.process.effects import EFFECTS
+from workflow.process.guards import CONDITIONS, GUARDS
 from workflow.settings import DEFAULTS
 from wsgi import create_app
 

@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import add_user
-from workflow import services
+from workflow.cases import services
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, GuardFailed, NotAllowed
 from workflow.models import ContactLog, TransitionRecord
+from workflow.process.engine import get_engine
 
 RECEIVER = "清江社区党总支"
 
@@ -82,9 +82,9 @@ def _accepted(make, kind):
 
 def all_transitions():
     definition_path = __import__("workflow.settings", fromlist=["DEFAULTS"]).DEFAULTS["PROCESS_DEFINITION"]
-    from workflow.definition import load
-    from workflow.effects import EFFECTS
-    from workflow.guards import CONDITIONS, GUARDS
+    from workflow.process.definition import load
+    from workflow.process.effects import EFFECTS
+    from workflow.process.guards import CONDITIONS, GUARDS
 
     definition = load(definition_path, GUARDS, CONDITIONS, EFFECTS)
     keys = []
@@ -251,10 +251,10 @@ def test_user_outside_the_subtree_cannot_fire(make):
 
 def test_receiver_cannot_act_as_owner_and_owner_cannot_accept(make):
     case = handed_over(make, "following")
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotAllowed, match="只有接收单位可以执行“接收”"):
         get_engine().fire(case, "accept", make.user("demo-worker"))
     log = contact(case, make.user("demo-worker"))
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotAllowed, match="只有案件所属单位可以执行“跟踪联系”"):
         get_engine().fire(case, "contact", make.user("qingjiang-worker"), contact=log)
 
 
@@ -327,7 +327,7 @@ def test_failure_mid_transition_changes_nothing(make, monkeypatch):
         firing.case.miss_count = 99
         raise RuntimeError("disk full")
 
-    from workflow import effects
+    from workflow.process import effects
     monkeypatch.setitem(effects.EFFECTS, "reset_misses", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         services.record_follow_up(case, make.user("demo-worker"), kind="phone", outcome="reached",
@@ -336,7 +336,7 @@ def test_failure_mid_transition_changes_nothing(make, monkeypatch):
     fresh = db.session.get(type(case), case_id)
     assert (fresh.state, fresh.version, fresh.miss_count) == (state, version, 0)
     assert counts() == before
-    from workflow import registration
+    from workflow.cases import registration
     assert registration.current_entries(case_id)["contact"].phone != "13912345678"
 
 

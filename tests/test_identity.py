@@ -2,8 +2,8 @@
 
 import pytest
 
-from workflow.identity import InvalidValue, clean_id_number, clean_mobile, clean_phone, mask_id, mask_phone
-from workflow.synthetic import Synth, wrong_check_digit
+from workflow.demo.synthetic import Synth, wrong_check_digit
+from workflow.privacy.identity import InvalidValue, clean_id_number, clean_mobile, clean_phone, mask_id, mask_phone
 
 VALID = Synth(7).id_number()
 
@@ -80,7 +80,7 @@ def test_id_errors_are_translated_for_english_users(app):
 def test_a_region_code_is_looked_up_once_however_many_rows_carry_it(monkeypatch):
     from stdnum import numdb
 
-    from workflow import identity
+    from workflow.privacy import identity
 
     looked_up = []
     real = numdb.get

@@ -8,10 +8,11 @@ import time_machine
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from workflow import pii, registration
+from workflow.cases import registration
 from workflow.db import db
-from workflow.identity import mask_phone
 from workflow.models import AuditEvent
+from workflow.privacy import pii
+from workflow.privacy.identity import mask_phone
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 COLUMNS = ["序号", "姓名", "性别", "身份证号", "身份", "项目", "所属组织", "原住址", "去向住址", "住址类型",

@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from workflow import link_health, services
+from workflow.cases import services
 from workflow.db import db
 from workflow.models import HealthSnapshot
+from workflow.reports import link_health
 
 MOVED = datetime(2026, 8, 10, 2, 0, tzinfo=UTC)
 CONTACT = datetime(2026, 9, 5, 2, 0, tzinfo=UTC)

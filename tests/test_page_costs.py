@@ -8,7 +8,7 @@ from flask_babel import refresh
 
 from tests.factories import add_user
 from tests.test_bench_fixes import statements
-from workflow import registration, services
+from workflow.cases import registration, services
 from workflow.db import db, utcnow
 from workflow.models import Case
 

@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests.factories import roster_bytes
-from workflow import pii, registration, roster
+from workflow.cases import registration
 from workflow.db import db
+from workflow.demo.synthetic import wrong_check_digit
 from workflow.models import AuditEvent, Case, ImportBatch, Person, TransitionRecord
-from workflow.roster_file import RosterFileError
-from workflow.synthetic import wrong_check_digit
+from workflow.privacy import pii
+from workflow.roster import importer
+from workflow.roster.reader import RosterFileError
 
 
 def _count(model, *where):
@@ -27,7 +29,7 @@ def people(make):
 
 
 def _check(make, rows, viewer="lvyuan-supervisor", kind="xlsx", **kwargs):
-    return roster.check(f"名单.{kind}", roster_bytes(rows, kind, **kwargs), make.project(0), make.user(viewer))
+    return importer.check(f"名单.{kind}", roster_bytes(rows, kind, **kwargs), make.project(0), make.user(viewer))
 
 
 def test_preview_lists_every_rows_problems(make, people):
@@ -61,10 +63,10 @@ def test_rows_with_errors_import_nothing(make, people):
             ["李四", wrong_check_digit(people["b"]), "绿苑小区楼院党支部", "", "", ""]]
     data = roster_bytes(rows)
     viewer = make.user("lvyuan-supervisor")
-    preview = roster.check("名单.xlsx", data, make.project(0), viewer)
-    batch = roster.stage("名单.xlsx", data, make.project(0), viewer, None, preview)
-    with pytest.raises(roster.ImportRefused, match="名单中有1行错误"):
-        roster.confirm(batch, viewer)
+    preview = importer.check("名单.xlsx", data, make.project(0), viewer)
+    batch = importer.stage("名单.xlsx", data, make.project(0), viewer, None, preview)
+    with pytest.raises(importer.ImportRefused, match="名单中有1行错误"):
+        importer.confirm(batch, viewer)
     assert _count(Case) == 1 and _count(Person) == 1
     assert db.session.get(ImportBatch, batch.id).status == "previewed"
 
@@ -76,9 +78,9 @@ def test_clean_roster_imports_new_people_and_skips_known_ones(make, people):
             ["周九", people["existing"], "绿苑小区楼院党支部", "", "", ""]]
     data = roster_bytes(rows)
     viewer = make.user("lvyuan-supervisor")
-    preview = roster.check("名单.xlsx", data, make.project(0), viewer, worker)
-    batch = roster.stage("名单.xlsx", data, make.project(0), viewer, worker, preview)
-    roster.confirm(batch, viewer)
+    preview = importer.check("名单.xlsx", data, make.project(0), viewer, worker)
+    batch = importer.stage("名单.xlsx", data, make.project(0), viewer, worker, preview)
+    importer.confirm(batch, viewer)
     added = db.session.scalars(select(Case).where(Case.id != people["case"].id).order_by(Case.id)).all()
     assert [(c.person.name, c.org_unit.name, c.state, c.worker_id) for c in added] == [
         ("张三", "绿苑小区楼院党支部", "identified", worker.id), ("李四", "绿苑2号楼党小组", "identified", worker.id)]
@@ -99,25 +101,25 @@ def test_the_same_file_twice_adds_nothing(make, people):
     rows = [["张三", people["a"], "绿苑小区楼院党支部", "", "", ""], ["李四", people["b"], "绿苑小区楼院党支部", "", "", ""]]
     data = roster_bytes(rows)
     viewer = make.user("lvyuan-supervisor")
-    first = roster.stage("名单.xlsx", data, make.project(0), viewer, None, roster.check("名单.xlsx", data, make.project(0), viewer))
-    roster.confirm(first, viewer)
-    with pytest.raises(roster.ImportRefused, match="该名单已导入"):
-        roster.confirm(db.session.get(ImportBatch, first.id), viewer)
-    again = roster.check("名单.xlsx", data, make.project(0), viewer)
+    first = importer.stage("名单.xlsx", data, make.project(0), viewer, None, importer.check("名单.xlsx", data, make.project(0), viewer))
+    importer.confirm(first, viewer)
+    with pytest.raises(importer.ImportRefused, match="该名单已导入"):
+        importer.confirm(db.session.get(ImportBatch, first.id), viewer)
+    again = importer.check("名单.xlsx", data, make.project(0), viewer)
     assert [r.status for r in again.rows] == ["skip", "skip"]
-    second = roster.stage("名单.xlsx", data, make.project(0), viewer, None, again)
-    roster.confirm(second, viewer)
+    second = importer.stage("名单.xlsx", data, make.project(0), viewer, None, again)
+    importer.confirm(second, viewer)
     assert _count(Case) == 3 and _count(Person) == 3
-    assert roster.earlier_import(make.project(0), second.sha256).id == first.id
+    assert importer.earlier_import(make.project(0), second.sha256).id == first.id
 
 
 def test_a_person_of_another_project_gets_a_new_case_not_a_new_person(make, people):
     rows = [["周九", people["existing"], "绿苑小区楼院党支部", "", "", ""]]
     data = roster_bytes(rows)
     viewer = make.user("lvyuan-supervisor")
-    preview = roster.check("名单.xlsx", data, make.project(1), viewer)
+    preview = importer.check("名单.xlsx", data, make.project(1), viewer)
     assert preview.rows[0].status == "new" and preview.rows[0].person_id == people["case"].person_id
-    roster.confirm(roster.stage("名单.xlsx", data, make.project(1), viewer, None, preview), viewer)
+    importer.confirm(importer.stage("名单.xlsx", data, make.project(1), viewer, None, preview), viewer)
     assert _count(Person) == 1 and _count(Case, Case.person_id == people["case"].person_id) == 2
 
 
@@ -131,13 +133,13 @@ def test_csv_in_gbk_with_a_title_row_is_read(make, people):
 def test_unreadable_files_are_refused_with_a_reason(make):
     viewer, project = make.user("lvyuan-supervisor"), make.project(0)
     with pytest.raises(RosterFileError, match="没有找到表头"):
-        roster.check("名单.csv", roster_bytes([["x"]], "csv", header=("名字", "号码")), project, viewer)
+        importer.check("名单.csv", roster_bytes([["x"]], "csv", header=("名字", "号码")), project, viewer)
     with pytest.raises(RosterFileError, match="无法读取该Excel文件"):
-        roster.check("名单.xlsx", b"not a zip", project, viewer)
+        importer.check("名单.xlsx", b"not a zip", project, viewer)
     with pytest.raises(RosterFileError, match="只能导入"):
-        roster.check("名单.txt", b"", project, viewer)
+        importer.check("名单.txt", b"", project, viewer)
     with pytest.raises(RosterFileError, match="没有数据行"):
-        roster.check("名单.csv", roster_bytes([], "csv"), project, viewer)
+        importer.check("名单.csv", roster_bytes([], "csv"), project, viewer)
 
 
 def test_ten_thousand_rows_import_with_bulk_statements(make):
@@ -156,9 +158,9 @@ def test_ten_thousand_rows_import_with_bulk_statements(make):
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        preview = roster.check("名单.csv", data, make.project(0), viewer)
-        batch = roster.stage("名单.csv", data, make.project(0), viewer, None, preview)
-        roster.confirm(batch, viewer)
+        preview = importer.check("名单.csv", data, make.project(0), viewer)
+        batch = importer.stage("名单.csv", data, make.project(0), viewer, None, preview)
+        importer.confirm(batch, viewer)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert _count(Case) == 10_000 and _count(Person) == 10_000

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests.factories import roster_bytes
-from workflow import pii, roster, roster_staged
 from workflow.db import db
-from workflow.identity import id_facts
+from workflow.demo.synthetic import wrong_check_digit
 from workflow.models import Case, ImportBatch, Person
-from workflow.synthetic import wrong_check_digit
+from workflow.privacy import pii
+from workflow.privacy.identity import id_facts
+from workflow.roster import importer, staged
 
 UNIT = "绿苑小区楼院党支部"
 
@@ -22,13 +23,13 @@ def field_checks(monkeypatch):
     """Every ID number and phone the importer validates (the real checks, counted)."""
     seen = []
     for name in ("clean_id_number", "clean_mobile"):
-        real = getattr(roster, name)
+        real = getattr(importer, name)
 
         def counted(value, real=real):
             seen.append(value)
             return real(value)
 
-        monkeypatch.setattr(roster, name, counted)
+        monkeypatch.setattr(importer, name, counted)
     return seen
 
 
@@ -39,7 +40,7 @@ def _rows(make, count=3):
 def _staged(make, rows, viewer="lvyuan-supervisor", project=0):
     data = roster_bytes(rows, "csv")
     user, target = make.user(viewer), make.project(project)
-    batch = roster.stage("名单.csv", data, target, user, None, roster.check("名单.csv", data, target, user))
+    batch = importer.stage("名单.csv", data, target, user, None, importer.check("名单.csv", data, target, user))
     return batch, user
 
 
@@ -50,7 +51,7 @@ def _count(model, *where):
 def test_confirm_checks_no_id_number_or_phone_again_when_the_file_is_unchanged(make, field_checks):
     batch, viewer = _staged(make, _rows(make))
     assert len(field_checks) == 6  # the preview: three ID numbers, three phones
-    preview = roster.confirm(batch, viewer)
+    preview = importer.confirm(batch, viewer)
     assert len(field_checks) == 6 and len(preview.of("new")) == 3
     assert _count(Case) == 3 and _count(Person) == 3
 
@@ -65,7 +66,7 @@ def test_confirm_hashes_each_id_number_once(make, monkeypatch):
         return real(plain, master)
 
     monkeypatch.setattr(pii, "blind_index", counted)
-    roster.confirm(batch, viewer)
+    importer.confirm(batch, viewer)
     assert len(hashed) == 3  # looked up once; the new person's row reuses that hash
     assert _count(Person, Person.id_hash.in_([real(n) for n in hashed])) == 3
 
@@ -80,7 +81,7 @@ def test_confirm_inserts_each_table_once_and_reads_new_ids_back_without_returnin
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        roster.confirm(batch, viewer)
+        importer.confirm(batch, viewer)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     written = [insert for insert in inserts if insert[0] != "audit_events"]
@@ -104,8 +105,8 @@ def test_a_person_imported_between_preview_and_confirm_is_not_added_twice(make):
     rows = _rows(make, 2)
     batch, viewer = _staged(make, rows)
     meanwhile, other = _staged(make, rows[:1], viewer="demo-supervisor")
-    roster.confirm(meanwhile, other)
-    preview = roster.confirm(db.session.get(ImportBatch, batch.id), viewer)
+    importer.confirm(meanwhile, other)
+    preview = importer.confirm(db.session.get(ImportBatch, batch.id), viewer)
     assert [r.status for r in preview.rows] == ["skip", "new"]
     assert _count(Person) == 2 and _count(Case) == 2
     done = db.session.get(ImportBatch, batch.id)
@@ -116,8 +117,8 @@ def test_a_person_added_to_another_project_meanwhile_gets_a_case_not_a_second_pe
     rows = _rows(make, 1)
     batch, viewer = _staged(make, rows)
     meanwhile, other = _staged(make, rows, viewer="demo-supervisor", project=1)
-    roster.confirm(meanwhile, other)
-    roster.confirm(db.session.get(ImportBatch, batch.id), viewer)
+    importer.confirm(meanwhile, other)
+    importer.confirm(db.session.get(ImportBatch, batch.id), viewer)
     assert _count(Person) == 1 and _count(Case) == 2
 
 
@@ -125,19 +126,19 @@ def test_a_unit_renamed_after_the_preview_refuses_the_import(make):
     batch, viewer = _staged(make, _rows(make, 2))
     make.unit(UNIT).name = "绿苑小区楼院党支部（旧）"
     db.session.commit()
-    assert roster.recheck(batch, viewer).rows[0].errors == [f"所属组织“{UNIT}”不存在或不在您的管辖范围内"]
-    with pytest.raises(roster.ImportRefused, match="名单中有2行错误"):
-        roster.confirm(batch, viewer)
+    assert importer.recheck(batch, viewer).rows[0].errors == [f"所属组织“{UNIT}”不存在或不在您的管辖范围内"]
+    with pytest.raises(importer.ImportRefused, match="名单中有2行错误"):
+        importer.confirm(batch, viewer)
     assert _count(Case) == 0
 
 
 def test_a_row_with_an_error_is_checked_afresh_and_imports_once_the_unit_exists(make, field_checks):
     batch, viewer = _staged(make, [["张三", make.id_number(), "新楼院党支部", "", "", ""]])
-    assert roster.recheck(batch, viewer).rows[0].status == "error"
+    assert importer.recheck(batch, viewer).rows[0].status == "error"
     make.unit(UNIT).name = "新楼院党支部"
     db.session.commit()
     before = len(field_checks)
-    assert len(roster.confirm(batch, viewer).of("new")) == 1
+    assert len(importer.confirm(batch, viewer).of("new")) == 1
     assert len(field_checks) == before + 1  # no checked fields were kept: the file was read again
 
 
@@ -156,18 +157,18 @@ def test_a_different_file_behind_the_kept_checks_is_checked_afresh(make, field_c
     rows[1][1] = wrong_check_digit(rows[1][1])
     _reseal(batch, roster_bytes(rows, "csv"), kept["rows"], kept["sha256"])
     before = len(field_checks)
-    with pytest.raises(roster.ImportRefused, match="名单中有1行错误"):
-        roster.confirm(batch, viewer)
+    with pytest.raises(importer.ImportRefused, match="名单中有1行错误"):
+        importer.confirm(batch, viewer)
     assert len(field_checks) == before + 4 and _count(Case) == 0
 
 
 def test_kept_checks_of_another_batch_are_not_trusted(make, field_checks):
     batch, viewer = _staged(make, _rows(make, 2))
     other = roster_bytes(_rows(make, 1), "csv")
-    batch.sha256 = roster_staged.digest(other)  # the batch says another file was checked
+    batch.sha256 = staged.digest(other)  # the batch says another file was checked
     db.session.commit()
     before = len(field_checks)
-    assert len(roster.confirm(batch, viewer).of("new")) == 2
+    assert len(importer.confirm(batch, viewer).of("new")) == 2
     assert len(field_checks) == before + 4
 
 
@@ -177,14 +178,14 @@ def test_a_batch_staged_before_checks_were_kept_still_imports(make, field_checks
     batch.payload = pii.encrypt(base64.b64encode(roster_bytes(rows, "csv")).decode())  # the old payload
     db.session.commit()
     before = len(field_checks)
-    assert len(roster.confirm(batch, viewer).of("new")) == 2
+    assert len(importer.confirm(batch, viewer).of("new")) == 2
     assert len(field_checks) == before + 4 and _count(Case) == 2
 
 
 def test_a_person_added_while_confirming_refuses_the_whole_import(make, monkeypatch):
     rows = _rows(make, 2)
     batch, viewer = _staged(make, rows)
-    real = roster.recheck
+    real = importer.recheck
 
     def raced(*args, **kwargs):
         preview = real(*args, **kwargs)
@@ -194,8 +195,8 @@ def test_a_person_added_while_confirming_refuses_the_whole_import(make, monkeypa
         db.session.commit()
         return preview
 
-    monkeypatch.setattr(roster, "recheck", raced)
-    with pytest.raises(roster.ImportRefused, match="名单中的人员刚被其他人导入"):
-        roster.confirm(batch, viewer)
+    monkeypatch.setattr(importer, "recheck", raced)
+    with pytest.raises(importer.ImportRefused, match="名单中的人员刚被其他人导入"):
+        importer.confirm(batch, viewer)
     assert _count(Person) == 1 and _count(Case) == 0
     assert db.session.get(ImportBatch, batch.id).status == "previewed"

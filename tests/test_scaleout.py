@@ -27,11 +27,11 @@ from bench.load import get, login
 from bench.server import ROOT, Gunicorn
 from tests.factories import TEST_CONFIG
 from tests.scheduler.test_processes import Scheduler, holders
-from workflow import services
+from workflow.cases import services
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.errors import Conflict, NotAllowed
 from workflow.models import Case, ContactLog, TransitionRecord, User
+from workflow.process.engine import get_engine
 from wsgi import create_app
 
 WRITERS = 4

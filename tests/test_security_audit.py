@@ -5,10 +5,10 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from tests.factories import PASSWORD
-from workflow import privacy
 from workflow.db import db
 from workflow.models import AuditEvent, TransitionRecord
 from workflow.models.audit import record
+from workflow.privacy import reveal
 
 APPEND_ONLY = ["audit_events", "transition_records"]
 
@@ -70,8 +70,8 @@ def test_the_acts_that_exist_today_each_leave_a_row(app, client, auth, make):
                                            "confirm": "Another-pass-2027"})
     client.post("/account/sessions/end-others")
     case = make.case("registered")  # list, visit, submit, approve: transitions
-    privacy.reveal_id_number(case, make.user("demo-worker"), "核对")
-    privacy.reveal_id_numbers([case], make.user("demo-supervisor"), "台账", purpose="export")
+    reveal.reveal_id_number(case, make.user("demo-worker"), "核对")
+    reveal.reveal_id_numbers([case], make.user("demo-supervisor"), "台账", purpose="export")
     auth.logout()
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"login_failed", "login_throttled", "login", "password_changed", "session_ended",

@@ -5,9 +5,10 @@ import base64
 import pytest
 from sqlalchemy import select
 
-from workflow import keyrotation, pii, services
+from workflow.cases import services
 from workflow.db import db
 from workflow.models import AuditEvent, Person
+from workflow.privacy import keyrotation, pii
 
 OLD = base64.b64encode(b"k" * 32).decode()  # TEST_CONFIG's PII_KEY
 NEW = base64.b64encode(b"n" * 32).decode()

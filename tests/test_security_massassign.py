@@ -5,7 +5,7 @@ from flask import abort, request
 from tests.security.massassign import mass_assignment_problems
 from tests.security.routes import STATE_CHANGING, all_rules
 from workflow.db import db
-from workflow.demo import PATH
+from workflow.demo.district import PATH
 from workflow.models import Case
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from tests import pgserver
 from tests.security.world import sign_in
-from workflow import pii, privacy
 from workflow.db import db
 from workflow.errors import CaseNotFound, GuardFailed, NotAllowed
 from workflow.models import AuditEvent, Person
+from workflow.privacy import pii, reveal
 
 
 def plain_numbers():
@@ -40,7 +40,7 @@ def raw_database(app, backend):
 def test_no_plain_id_number_is_stored_anywhere_in_the_database(app, backend, make, client, auth):
     cases = [make.case(state) for state in ("identified", "in_review", "following", "handover", "closed")]
     worker = make.user("demo-worker")
-    number = privacy.reveal_id_number(cases[0], worker, f"核对身份证号 {pii.decrypt(cases[0].person.id_cipher)}")
+    number = reveal.reveal_id_number(cases[0], worker, f"核对身份证号 {pii.decrypt(cases[0].person.id_cipher)}")
     auth.login(username=number, password="wrong")  # someone types an ID number as the username
     numbers = plain_numbers()
     assert number in numbers and len(numbers) == 5
@@ -54,7 +54,7 @@ def test_no_plain_id_number_is_stored_anywhere_in_the_database(app, backend, mak
 def test_reveal_returns_the_number_and_audits_who_whose_when_why_but_not_the_number(app, make):
     case = make.case("registered")
     worker = make.user("demo-worker")
-    number = privacy.reveal_id_number(case, worker, "  办理 组织关系转接  ")
+    number = reveal.reveal_id_number(case, worker, "  办理 组织关系转接  ")
     assert number == pii.decrypt(case.person.id_cipher) and number[-4:] == case.person.id_last4
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reveal_id"))
     assert (event.user_id, event.case_id) == (worker.id, case.id)
@@ -65,7 +65,7 @@ def test_reveal_returns_the_number_and_audits_who_whose_when_why_but_not_the_num
 def test_a_reason_that_quotes_the_number_is_stored_masked(app, make):
     case = make.case("registered")
     number = pii.decrypt(case.person.id_cipher)
-    privacy.reveal_id_number(case, make.user("demo-worker"), f"核对 {number} 是否一致")
+    reveal.reveal_id_number(case, make.user("demo-worker"), f"核对 {number} 是否一致")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reveal_id"))
     assert number not in event.detail["reason"] and case.person.id_masked in event.detail["reason"]
 
@@ -79,40 +79,40 @@ def test_a_reason_that_quotes_the_number_is_stored_masked(app, make):
 def test_reveal_refusals_write_no_audit_row(app, make, username, reason, error):
     case = make.case("registered")
     with pytest.raises(error):
-        privacy.reveal_id_number(case, make.user(username), reason)
+        reveal.reveal_id_number(case, make.user(username), reason)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("reveal%"))) is None
 
 
 def test_reveal_roles_are_a_setting(app, make):
     case = make.case("registered")
     app.config["PII_REVEAL_ROLES"] = ["admin"]
-    assert privacy.reveal_id_number(case, make.user("demo-admin"), "系统核查")
+    assert reveal.reveal_id_number(case, make.user("demo-admin"), "系统核查")
     with pytest.raises(NotAllowed):
-        privacy.reveal_id_number(case, make.user("demo-worker"), "核对")
+        reveal.reveal_id_number(case, make.user("demo-worker"), "核对")
 
 
 def test_the_receiving_unit_of_a_handover_may_reveal(app, make):
     case = make.case("handover")
     receiver = next(u for u in ("qingjiang-worker", "qiancheng-worker")
                     if case.handover_to_path.startswith(make.user(u).org_unit.path))
-    assert privacy.reveal_id_number(case, make.user(receiver), "接收核对") == pii.decrypt(case.person.id_cipher)
+    assert reveal.reveal_id_number(case, make.user(receiver), "接收核对") == pii.decrypt(case.person.id_cipher)
 
 
 def test_bulk_reveal_for_an_export_is_one_audit_row_with_ids_and_a_count(app, make):
     cases = [make.case("registered"), make.case("following")]
-    numbers = privacy.reveal_id_numbers(cases, make.user("demo-supervisor"), "会议台账", purpose="export")
+    numbers = reveal.reveal_id_numbers(cases, make.user("demo-supervisor"), "会议台账", purpose="export")
     assert numbers == {c.id: pii.decrypt(c.person.id_cipher) for c in cases}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reveal_id_bulk"))
     assert event.detail["count"] == 2 and event.detail["case_ids"] == [c.id for c in cases]
     assert not any(n in repr(event.detail) for n in numbers.values())
     other = make.case("registered", unit="清江花园楼院党支部", worker="qingjiang-worker")
     with pytest.raises(CaseNotFound):
-        privacy.reveal_id_numbers([cases[0], other], make.user("lvyuan-supervisor"), "会议台账")
+        reveal.reveal_id_numbers([cases[0], other], make.user("lvyuan-supervisor"), "会议台账")
 
 
 def test_scrub_masks_id_numbers_in_free_text():
-    assert privacy.scrub("身份证 41140219900101123X 已核") == "身份证 4114**********123X 已核"
-    assert privacy.scrub("订单 1234567890123456789012") == "订单 1234567890123456789012"
+    assert reveal.scrub("身份证 41140219900101123X 已核") == "身份证 4114**********123X 已核"
+    assert reveal.scrub("订单 1234567890123456789012") == "订单 1234567890123456789012"
 
 
 # ---------------------------------------------------------------- the scanner itself
@@ -144,7 +144,7 @@ def test_the_scanner_allows_a_revealed_number_and_the_users_own_typing(app, make
 
     @app.post("/reveal-demo/<int:case_id>")
     def reveal_demo(case_id):
-        return f"<p>{privacy.reveal_id_number(case, worker, request.form['reason'])}</p>"
+        return f"<p>{reveal.reveal_id_number(case, worker, request.form['reason'])}</p>"
 
     @app.post("/echo")
     def echo():

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from tests.security.payloads import PAYLOADS, is_markup, rendering_problems
 from tests.security.probes import pages
 from tests.security.world import sign_in
-from workflow import registration, services
+from workflow.cases import registration, services
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.models import Case, ContactLog, Person, TransitionRecord
+from workflow.process.engine import get_engine
 
 
 def hostile_case(make, payload):

@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from sqlalchemy import func, select, text
 
-from workflow import dashboard
-from workflow.case_filter import bucket_conditions, bucket_range, days_late
 from workflow.db import db
 from workflow.models import Case
-from workflow.rollup import subtree_units
+from workflow.reports import dashboard
+from workflow.reports.filters import bucket_conditions, bucket_range, days_late
+from workflow.reports.rollup import subtree_units
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 

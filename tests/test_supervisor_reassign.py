@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import add_user
-from workflow import reassign
+from workflow.cases import reassign
 from workflow.db import db
 from workflow.errors import NotAllowed
 from workflow.models import TransitionRecord

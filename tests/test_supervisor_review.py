@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from scheduler import delivery
-from workflow import notices, review
+from workflow.cases import notices, review
 from workflow.db import db, utcnow
 from workflow.models import OutboxMessage, TransitionRecord
 

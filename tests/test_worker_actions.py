@@ -2,10 +2,10 @@
 
 from tests.factories import add_user
 from tests.worker_support import error_of, open_form, rows_written, send, today
-from workflow import registration
+from workflow.cases import registration
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import Case
+from workflow.process.engine import get_engine
 
 RECEIVER = "清江社区党总支"
 

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from tests.conftest import make_app
 from tests.factories import PASSWORD, add_user
-from workflow import pii, registration
+from workflow.cases import registration
 from workflow.db import db
 from workflow.models import AuditEvent
+from workflow.privacy import pii
 
 
 def buttons(page):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.worker_support import checked, error_of, open_form, rows_written, send, today
-from workflow import registration, services
+from workflow.cases import registration, services
 from workflow.db import db
 from workflow.models import Case
 

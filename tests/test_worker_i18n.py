@@ -11,8 +11,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None}
 SOURCES = [
     "web/cases.py", "web/case_page.py", "web/case_forms.py", "web/case_actions.py", "web/form_flow.py",
-    "web/people.py", "web/search.py", "web/worklist.py", "workflow/actions.py", "workflow/services.py",
-    "workflow/guards.py", "workflow/registration.py", *glob.glob("forms/*.py", root_dir=ROOT),
+    "web/people.py", "web/search.py", "web/worklist.py", "workflow/cases/services.py",
+    "workflow/process/guards.py", "workflow/cases/registration.py", *glob.glob("forms/*.py", root_dir=ROOT),
 ]
 TEMPLATES = [p for folder in ("worker", "cases", "people", "search", "case_forms", "case_actions")
              for p in glob.glob(f"templates/{folder}/*.html", root_dir=ROOT)]

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from tests.worker_support import bulk_cases
 from web import worklist
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
+from workflow.process.engine import get_engine
 
 
 def names_in(page):
@@ -40,7 +40,7 @@ def test_the_list_shows_state_deadline_project_and_masked_id_only(client, auth, 
     page = client.get("/").get_data(as_text=True)
     assert "待登记" in page and case.project.name in page and case.org_unit.name in page
     assert case.person.id_masked in page
-    from workflow import pii
+    from workflow.privacy import pii
     assert pii.decrypt(case.person.id_cipher) not in page
 
 

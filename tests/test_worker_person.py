@@ -3,10 +3,10 @@
 from sqlalchemy import func, select
 
 from tests.worker_support import checked, error_of, selected
-from workflow import services
+from workflow.cases import services
 from workflow.db import db
+from workflow.demo.synthetic import wrong_check_digit
 from workflow.models import Case, Person
-from workflow.synthetic import wrong_check_digit
 
 
 def cases_count():
@@ -74,7 +74,7 @@ def test_a_new_person_starts_at_to_visit_with_the_worker_responsible(client, aut
 
 def test_the_same_id_number_in_the_same_project_links_to_the_existing_case(client, auth, make):
     existing = make.case("visited")
-    from workflow import pii
+    from workflow.privacy import pii
     number = pii.decrypt(existing.person.id_cipher)
     auth.login()
     before = cases_count()
@@ -88,7 +88,7 @@ def test_the_same_id_number_in_the_same_project_links_to_the_existing_case(clien
 
 def test_a_duplicate_in_another_subtree_is_refused_without_a_link(client, auth, make):
     existing = make.case("identified", unit="清江花园楼院党支部", worker="qingjiang-worker")
-    from workflow import pii
+    from workflow.privacy import pii
     auth.login()
     page = client.post("/people/new", data=person_data(make, id_number=pii.decrypt(existing.person.id_cipher))
                        ).get_data(as_text=True)
@@ -99,7 +99,7 @@ def test_a_duplicate_in_another_subtree_is_refused_without_a_link(client, auth, 
 
 def test_the_same_person_in_another_project_gets_a_second_case(client, auth, make):
     existing = make.case("identified", project=0)
-    from workflow import pii
+    from workflow.privacy import pii
     auth.login()
     response = client.post("/people/new", data=person_data(
         make, id_number=pii.decrypt(existing.person.id_cipher), project_id=make.project(1).id))
@@ -124,7 +124,7 @@ def test_same_name_and_birth_date_warns_and_saves_only_when_confirmed(client, au
 def test_list_person_refuses_a_duplicate_created_at_the_same_moment(make, monkeypatch):
     """The unique index has the last word: a racing second listing becomes DuplicateCase."""
     case = make.case("identified")
-    from workflow import pii
+    from workflow.privacy import pii
     number = pii.decrypt(case.person.id_cipher)
     lookups = []
     original = services.find_person

@@ -4,8 +4,8 @@ import pytest
 
 from tests.worker_support import open_form, rows_written, today
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.models import Case
+from workflow.process.engine import get_engine
 
 RECEIVER = "清江社区党总支"
 

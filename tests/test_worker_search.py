@@ -2,7 +2,8 @@
 
 import re
 
-from workflow import pii, registration
+from workflow.cases import registration
+from workflow.privacy import pii
 
 
 def found(client, query):
@@ -42,7 +43,7 @@ def test_search_by_full_id_number_and_by_phone(client, auth, make):
 def test_an_old_phone_still_finds_the_person(client, auth, make):
     case = make.case("following")
     old = registration.current_entries(case.id)["contact"].phone
-    from workflow import services
+    from workflow.cases import services
     from workflow.db import utcnow
     services.record_follow_up(case, make.user("demo-worker"), kind="phone", outcome="reached",
                               contacted_at=utcnow(), new_phone=make.mobile())

@@ -6,10 +6,10 @@ from flask import abort, g, render_template, request
 
 from forms.audit import AuditFilterForm
 from web.supervisor import blueprint
-from workflow import audit_log
+from workflow.cases.services import load_case
 from workflow.errors import CaseNotFound
-from workflow.link_health import local_zone
-from workflow.services import load_case
+from workflow.reports import audit
+from workflow.reports.link_health import local_zone
 
 bp = blueprint("audit_view", __name__)
 PER_PAGE = 50
@@ -19,17 +19,17 @@ PER_PAGE = 50
 def index():
     """List audit events and history rows, newest first, filtered by user, case and dates."""
     form = AuditFilterForm(request.args)
-    users = audit_log.users_in(g.user)
+    users = audit.users_in(g.user)
     form.user.choices = [("", "—")] + [(u.id, f"{u.display_name}（{u.username}）") for u in users]
     valid = form.validate()
-    query = audit_log.Query()
+    query = audit.Query()
     if valid:
         query = _query(form)
     page = max(request.args.get("page", 1, type=int), 1)
-    entries, has_more = audit_log.entries(g.user, query, PER_PAGE, (page - 1) * PER_PAGE) if valid else ([], False)
+    entries, has_more = audit.entries(g.user, query, PER_PAGE, (page - 1) * PER_PAGE) if valid else ([], False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("supervisor/audit.html", form=form, entries=entries, page=page, has_more=has_more,
-                           args=args, action_label=audit_log.action_label, detail_text=audit_log.detail_text,
+                           args=args, action_label=audit.action_label, detail_text=audit.detail_text,
                            ), 200 if valid else 400
 
 
@@ -43,7 +43,7 @@ def _query(form):
             load_case(form.case.data, g.user)
         except CaseNotFound:
             abort(404)
-    return audit_log.Query(user_id=form.user.data, case_id=form.case.data,
+    return audit.Query(user_id=form.user.data, case_id=form.case.data,
                            since=_start_of(form.since.data), before=_start_of(form.until.data, 1))
 
 

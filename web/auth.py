@@ -12,7 +12,7 @@ from web import ratelimit, sessions
 from workflow.db import db
 from workflow.models import User
 from workflow.models.audit import record
-from workflow.privacy import scrub
+from workflow.privacy.reveal import scrub
 
 bp = Blueprint("auth", __name__)
 

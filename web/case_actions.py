@@ -13,11 +13,11 @@ from forms.submit import SubmitForm
 from forms.transition import form_for
 from web.case_page import SCREENS
 from web.form_flow import case_or_404, refuse, run
-from workflow import actions, registration, services
+from workflow.cases import registration, services
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import OrgUnit
 from workflow.models.contact import OUTCOMES
+from workflow.process.engine import get_engine
 
 bp = Blueprint("case_actions", __name__, url_prefix="/cases/<int:case_id>")
 
@@ -39,14 +39,14 @@ HANDOVER_FORMS = {"accept": AcceptForm, "reject": RejectForm}
 def submit(case_id):
     """提交审核: the engine's guards list exactly what is still missing."""
     case = case_or_404(case_id)
-    problem = actions.refusal(case, "submit", g.user)
+    problem = get_engine().refusal(case, "submit", g.user)
     if problem:
         return refuse("case_actions/submit.html", case, problem, missing=[])
     form = with_version(SubmitForm(), case)
     missing = get_engine().problems(case, "submit", g.user)
 
     def act(form):
-        actions.fire(case, "submit", g.user, expected_version=form.expected_version())
+        get_engine().fire(case, "submit", g.user, expected_version=form.expected_version())
 
     return run(case, form, "case_actions/submit.html", act, _("已提交审核，等待督导审核"), missing=missing)
 
@@ -62,7 +62,7 @@ def follow_up(case_id):
     triggers = _follow_up_triggers(case)
     title = _("恢复联系") if "reconnect" in triggers else _("跟踪联系")
     if not triggers:
-        return refuse("case_actions/follow_up.html", case, actions.refusal(case, "contact", g.user), title=title)
+        return refuse("case_actions/follow_up.html", case, get_engine().refusal(case, "contact", g.user), title=title)
     form = with_version(FollowUpForm(), case)
     if not form.is_submitted() and request.args.get("outcome") in OUTCOMES:
         form.outcome.data = request.args["outcome"]
@@ -91,14 +91,14 @@ def handover_targets(case):
 def handover(case_id):
     """移交: propose resettlement elsewhere or a transfer; the sender stays responsible."""
     case = case_or_404(case_id)
-    problem = actions.refusal(case, "hand_over", g.user)
+    problem = get_engine().refusal(case, "hand_over", g.user)
     if problem:
         return refuse("case_actions/handover.html", case, problem)
     form = with_version(ProposeHandoverForm(units=handover_targets(case)), case)
 
     def act(form):
         to_unit = db.session.get(OrgUnit, form.to_unit_id.data) if form.to_unit_id.data else None
-        actions.fire(case, "hand_over", g.user, expected_version=form.expected_version(),
+        get_engine().fire(case, "hand_over", g.user, expected_version=form.expected_version(),
                      reason=form.reason.data, kind=form.kind.data, to_unit=to_unit,
                      external=(form.external.data or "").strip() or None)
         target = to_unit.name if to_unit else form.external.data.strip()
@@ -116,7 +116,7 @@ def transition(case_id, trigger):
         abort(404)  # triggers with a screen of their own are fired there
     context = {"trigger": trigger, "title": engine.trigger_label(trigger), "help": HELP.get(trigger, ""),
                "destination": registration.current_entries(case.id).get("destination_address")}
-    problem = actions.refusal(case, trigger, g.user)
+    problem = get_engine().refusal(case, trigger, g.user)
     if problem:
         return refuse("case_actions/transition.html", case, problem, **context)
     if trigger in HANDOVER_FORMS:
@@ -130,7 +130,7 @@ def transition(case_id, trigger):
         if trigger == "record_receipt":
             data["receipt_number"] = form.receipt_number.data
         now = day_to_utc(form.moved_on.data, not_before=case.state_entered_at) if trigger == "move_out" else None
-        actions.fire(case, trigger, g.user, expected_version=form.expected_version(),
+        get_engine().fire(case, trigger, g.user, expected_version=form.expected_version(),
                      reason=form.reason.data, now=now, **data)
         return _("已%(action)s，案件状态：%(state)s", action=engine.trigger_label(trigger),
                  state=engine.state_label(case.state))

@@ -10,31 +10,25 @@ from forms.group import GroupForm
 from forms.registration import RegistrationForm
 from forms.visit import VisitForm
 from web.form_flow import case_or_404, refuse, run
-from workflow import registration, services
-from workflow.actions import refusal
+from workflow.cases import registration, services
 from workflow.db import db
-from workflow.engine import get_engine
-from workflow.identity import mask_phone
 from workflow.models import OrgUnit
+from workflow.privacy.identity import mask_phone
+from workflow.process.engine import EDIT, get_engine
 
 bp = Blueprint("case_forms", __name__, url_prefix="/cases/<int:case_id>")
 
 
 def edit_refusal(case):
     """Why the 五必登 and 三个一 of the case cannot be changed by this user now, or None."""
-    engine = get_engine()
-    if not engine.in_scope(g.user, case):
-        return _("只有案件所属单位可以修改登记信息")
-    if not services.editable(case):
-        return _("案件处于“%(state)s”状态，登记信息已冻结，不能修改", state=engine.state_label(case.state))
-    return None
+    return get_engine().refusal(case, EDIT, g.user)
 
 
 @bp.route("/visit", methods=["GET", "POST"])
 def visit(case_id):
     """入户走访: a visit that met someone moves the case to 待登记."""
     case = case_or_404(case_id)
-    problem = refusal(case, "visit", g.user)
+    problem = get_engine().refusal(case, "visit", g.user)
     if problem:
         return refuse("case_forms/visit.html", case, problem)
     form = with_version(VisitForm(), case)

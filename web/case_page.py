@@ -8,17 +8,16 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
-from workflow import registration
-from workflow.actions import may_reveal
+from workflow.cases import registration
+from workflow.cases.registration import ADDRESS_KINDS
 from workflow.db import db
-from workflow.engine import get_engine
-from workflow.identity import mask_phone
 from workflow.models import Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
 from workflow.models.contact import KINDS as CONTACT_KINDS
 from workflow.models.contact import OUTCOMES
 from workflow.models.registration import ITEMS
-from workflow.registration import ADDRESS_KINDS
-from workflow.services import editable
+from workflow.privacy.identity import mask_phone
+from workflow.privacy.reveal import may_reveal
+from workflow.process.engine import get_engine
 from workflow.text import current_language, label
 
 # The screen of each trigger; the rest use the generic transition screen.
@@ -169,7 +168,7 @@ def context(case, user, revealed_id=None):
     owner = engine.in_scope(user, case)
     return {
         "case": case, "statuses": statuses, "items": ITEMS, "actions": actions,
-        "can_edit": owner and editable(case), "owner": owner,
+        "can_edit": engine.may_edit(case, user), "owner": owner,
         "may_reveal": may_reveal(case, user), "revealed_id": revealed_id,
         "timeline": timeline(case, reveal, registers),
     }

@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 from forms.ledger import ExportForm
 from forms.reassign import reassign_form
 from web.supervisor import blueprint, current_filter, selected_ids
-from workflow.case_filter import BUCKET_LABELS, select_cases
+from workflow.cases.reassign import reassign_many
+from workflow.cases.services import units_in
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.models import Case, OrgUnit, Person, User
-from workflow.reassign import reassign_many
-from workflow.services import units_in
+from workflow.process.engine import get_engine
+from workflow.reports.filters import BUCKET_LABELS, select_cases
 
 bp = blueprint("caselist", __name__)
 

@@ -8,10 +8,10 @@ from forms.reveal import RevealForm
 from web import case_page, due_rows, worklist
 from web.due_rows import late_text
 from web.form_flow import case_or_404
+from workflow.cases.services import set_member_reminders
 from workflow.db import db, utcnow
 from workflow.errors import GuardFailed, NotAllowed
-from workflow.privacy import reveal_id_number
-from workflow.services import set_member_reminders
+from workflow.privacy.reveal import reveal_id_number
 
 bp = Blueprint("cases", __name__)
 

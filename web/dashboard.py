@@ -3,9 +3,9 @@
 from flask import g, render_template
 
 from web.supervisor import blueprint
-from workflow import dashboard, link_health
-from workflow.case_filter import BUCKET_LABELS, BUCKETS
 from workflow.db import utcnow
+from workflow.reports import dashboard, link_health
+from workflow.reports.filters import BUCKET_LABELS, BUCKETS
 
 bp = blueprint("dashboard", __name__)
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from web import worklist
 from web.i18n import NUMERIC_PATTERNS
-from workflow.engine import get_engine
+from workflow.process.engine import get_engine
 
 DUE_FORMAT = NUMERIC_PATTERNS["MM-dd HH:mm"]  # the same text as local_time('MM-dd HH:mm')
 

@@ -2,8 +2,8 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from workflow.cases.services import load_case
 from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed, ProcessError
-from workflow.services import load_case
 
 
 def case_or_404(case_id, options=()):

@@ -9,10 +9,10 @@ from forms.ledger import ExportForm
 from forms.reassign import reassign_form
 from web import caselist
 from web.supervisor import blueprint, current_filter
-from workflow import ledger
 from workflow.db import utcnow
 from workflow.errors import NotAllowed
-from workflow.link_health import local_zone
+from workflow.reports import ledger
+from workflow.reports.link_health import local_zone
 
 bp = blueprint("ledger", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forms.person import PersonForm
-from workflow import services
+from workflow.cases import services
 from workflow.db import db
 from workflow.errors import CaseNotFound
 from workflow.models import OrgUnit, Project

@@ -3,8 +3,9 @@
 from flask import g, render_template, url_for
 
 from web.supervisor import blueprint
-from workflow import dashboard, process_svg
-from workflow.engine import get_engine
+from workflow.process import diagram
+from workflow.process.engine import get_engine
+from workflow.reports import dashboard
 
 bp = blueprint("process_page", __name__)
 
@@ -15,10 +16,10 @@ def show():
     engine = get_engine()
     definition = engine.definition
     counts = dashboard.state_counts(g.user.org_unit)
-    diagram = process_svg.svg(
+    drawing = diagram.svg(
         definition, counts, engine.state_label, engine.trigger_label,
         link=lambda state: url_for("caselist.index", state=state), title=definition.name,
     )
     steps = {name: definition.transitions_from(name) for name in definition.states}
-    return render_template("supervisor/process.html", diagram=diagram, definition=definition,
+    return render_template("supervisor/process.html", diagram=drawing, definition=definition,
                            counts=counts, steps=steps)

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 
 from forms.review import ReviewForm, SendBackForm
 from web.supervisor import ROLES, blueprint, selected_ids
-from workflow import review
+from workflow.cases import review
+from workflow.cases.services import load_case
 from workflow.db import utcnow
-from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, ProcessError
-from workflow.services import load_case
+from workflow.process.engine import get_engine
 
 bp = blueprint("review", __name__)
 

@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from forms.roster import ConfirmForm, upload_form
 from web.supervisor import blueprint
-from workflow import roster
 from workflow.db import db
 from workflow.models import ImportBatch, OrgUnit, Project, User
 from workflow.models.org import subtree_filter
-from workflow.roster_file import RosterFileError
+from workflow.roster import importer
+from workflow.roster.reader import RosterFileError
 
 bp = blueprint("roster", __name__)
 MAX_BYTES = 10 * 1024 * 1024
@@ -29,11 +29,11 @@ def upload():
         try:
             if len(data) > MAX_BYTES:
                 raise RosterFileError(_("文件超过10MB，请分批导入"))
-            preview = roster.check(filename, data, project, g.user, worker)
+            preview = importer.check(filename, data, project, g.user, worker)
         except RosterFileError as exc:
             form.file.errors.append(str(exc))
         else:
-            batch = roster.stage(filename, data, project, g.user, worker, preview)
+            batch = importer.stage(filename, data, project, g.user, worker, preview)
             return redirect(url_for("roster.show", batch_id=batch.id))
     return render_template("supervisor/roster.html", form=form, batches=_recent()), 400 if form.errors else 200
 
@@ -65,10 +65,10 @@ def show(batch_id):
 
 def _preview(batch, status=200):
     worker = db.session.get(User, batch.worker_id) if batch.worker_id else None
-    preview = roster.recheck(batch, g.user, worker)
+    preview = importer.recheck(batch, g.user, worker)
     return render_template(
         "supervisor/roster_preview.html", batch=batch, preview=preview, form=ConfirmForm(), worker=worker,
-        earlier=roster.earlier_import(batch.project, batch.sha256), shown_skips=SHOWN_SKIPS,
+        earlier=importer.earlier_import(batch.project, batch.sha256), shown_skips=SHOWN_SKIPS,
     ), status
 
 
@@ -77,8 +77,8 @@ def confirm(batch_id):
     """Import every new row of a clean preview, or nothing."""
     batch = _own_batch(batch_id)
     try:
-        preview = roster.confirm(batch, g.user)
-    except roster.ImportRefused as exc:
+        preview = importer.confirm(batch, g.user)
+    except importer.ImportRefused as exc:
         flash(exc.message, "error")
         if db.session.get(ImportBatch, batch_id).status == "previewed":
             return _preview(batch, 400)

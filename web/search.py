@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forms.base import BaseForm
-from workflow import pii
 from workflow.db import db
-from workflow.identity import InvalidValue, clean_phone, mask_phone
 from workflow.models import Case, OrgUnit, Person, Project, RegistrationEntry
+from workflow.privacy import pii
+from workflow.privacy.identity import InvalidValue, clean_phone, mask_phone
 from workflow.subtree import under
 
 bp = Blueprint("search", __name__)

@@ -6,7 +6,7 @@ shows the viewer's own subtree; a unit or case outside it answers 404.
 
 from flask import Blueprint, abort, g, request
 
-from workflow.case_filter import FilterError, days_late, from_args
+from workflow.reports.filters import FilterError, days_late, from_args
 
 ROLES = ("supervisor", "admin")
 

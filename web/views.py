@@ -4,10 +4,10 @@ from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from workflow.engine import get_engine
-from workflow.identity import mask_phone
 from workflow.models.org import KINDS as UNIT_KINDS
 from workflow.models.user import ROLES
+from workflow.privacy.identity import mask_phone
+from workflow.process.engine import get_engine
 from workflow.text import current_language, label
 
 

@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import Case, OrgUnit, Person, Project
+from workflow.process.engine import get_engine
 from workflow.subtree import under
 
 VIEWS = ("due", "soon", "all", "incoming")

@@ -9,10 +9,11 @@ def init_app(app):
     """Attach the database, migrations, the process engine and the domain CLI."""
     from flask_migrate import Migrate
 
-    from workflow import cli, db, engine, health_cli, models  # noqa: F401  (models: register tables)
+    from workflow import cli, db, models, reports  # noqa: F401  (models: register tables)
+    from workflow.process import engine
 
     db.init_app(app)
     Migrate(app, db.db, directory=MIGRATIONS, render_as_batch=True)
     engine.init_app(app)
     cli.init_app(app)
-    health_cli.init_app(app)
+    reports.init_app(app)

@@ -4,13 +4,14 @@ import os
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from workflow.db import db
-from workflow.diagram import mermaid
-from workflow.engine import get_engine
 from workflow.models import OrgUnit, User
 from workflow.models.user import ROLES
+from workflow.process import diagram
+from workflow.process.engine import get_engine
 
 
 @click.command("create-user")
@@ -44,7 +45,7 @@ def create_user(username, role, unit_name, display_name, password):
 @click.option("--seed", default=20261125, show_default=True, help="Random seed.")
 def seed_demo(if_empty, people, seed):
     """Load a demo district: org tree, users, a few hundred synthetic people in every state."""
-    from workflow.demo import seed_demo_data
+    from workflow.demo.district import seed_demo_data
 
     if db.session.scalar(select(func.count(OrgUnit.id))):
         if if_empty:
@@ -61,12 +62,16 @@ def seed_demo(if_empty, people, seed):
 @click.command("process-diagram")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
 def process_diagram(lang):
-    """Print the process as a Mermaid state diagram."""
-    click.echo(mermaid(get_engine().definition, language=lang), nl=False)
+    """Print the process as SVG: the same drawing as the supervisor's process page."""
+    engine = get_engine()
+    with current_app.test_request_context(), force_locale(lang):
+        drawing = diagram.svg(engine.definition, {}, engine.state_label, engine.trigger_label,
+                              title=engine.definition.name)
+    click.echo(drawing)
 
 
 def init_app(app):
-    from workflow.keyrotation import pii_cli
+    from workflow.privacy.keyrotation import pii_cli
 
     for command in (create_user, seed_demo, process_diagram, pii_cli):
         app.cli.add_command(command)

@@ -3,7 +3,7 @@
 from tests.browser.conftest import login, screenshot
 from tests.factories import roster_bytes
 from workflow.db import db
-from workflow.synthetic import Synth, wrong_check_digit
+from workflow.demo.synthetic import Synth, wrong_check_digit
 
 
 def test_preview_shows_row_problems_then_a_clean_file_imports(phone, live_app, backend, tmp_path):

@@ -12,7 +12,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
-from workflow.synthetic import Synth, wrong_check_digit
+from workflow.demo.synthetic import Synth, wrong_check_digit
 
 NAME = "试点张桂兰"
 

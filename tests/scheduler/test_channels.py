@@ -7,7 +7,7 @@ from email import policy
 from sqlalchemy import select
 
 from tests.scheduler.conftest import free_port, frozen, local
-from workflow import registration
+from workflow.cases import registration
 from workflow.db import db
 from workflow.models import Delivery, InboxItem, OutboxMessage
 from workflow.outbox import notify

@@ -9,10 +9,10 @@ from sqlalchemy import func, select, text
 from scheduler import scan
 from tests.scheduler.conftest import frozen, local, outbox
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import Delivery, OutboxMessage
 from workflow.models.case import SCAN_TO_COME, SCAN_UNHANDLED
 from workflow.outbox import enqueue_many
+from workflow.process.engine import get_engine
 
 T0 = local(2026, 11, 20, 9, 0)  # cases are made then; 待走访 is due 7 days later, 11-27 09:00
 

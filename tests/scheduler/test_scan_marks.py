@@ -5,9 +5,9 @@ from datetime import timedelta
 from scheduler import scan
 from tests.factories import add_user
 from tests.scheduler.conftest import frozen, local, outbox
-from workflow import reassign, services
+from workflow.cases import reassign, services
 from workflow.db import db
-from workflow.engine import get_engine
+from workflow.process.engine import get_engine
 
 T0 = local(2026, 11, 20, 9, 0)  # 待走访 made then is due 7 days later, 11-27 09:00
 DUE = local(2026, 11, 27, 9, 0)

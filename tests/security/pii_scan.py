@@ -17,8 +17,8 @@ import flask
 import pytest
 from flask.testing import FlaskClient
 
-from workflow.identity import InvalidValue, clean_id_number
-from workflow.privacy import ID_PATTERN, REVEALED_KEY, scrub
+from workflow.privacy.identity import InvalidValue, clean_id_number
+from workflow.privacy.reveal import ID_PATTERN, REVEALED_KEY, scrub
 
 MARKER = "pii_leak_expected"
 FROM_TEST_CLIENT = "dongqian.test_client"

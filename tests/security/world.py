@@ -5,14 +5,14 @@ import secrets
 from sqlalchemy import func, select
 
 from web.sessions import token_hash
-from workflow import pii
 from workflow.db import db, utcnow
-from workflow.demo import PATH
-from workflow.identity import mask_phone
+from workflow.demo.district import PATH
 from workflow.models import AuditEvent, Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
 from workflow.models.audit import record
 from workflow.models.security import UserSession
 from workflow.models.user import ROLES
+from workflow.privacy import pii
+from workflow.privacy.identity import mask_phone
 
 # Where cases live, with the account that works them (each in a different subtree).
 HOMES = [
@@ -148,9 +148,9 @@ def inbox_item_of(user_id, case):
 def import_batch_of(user_id, unit_id, case):
     """A roster preview made by a user of a unit (previewed, not imported)."""
     from tests.factories import roster_bytes
-    from workflow import roster
+    from workflow.demo.synthetic import Synth
     from workflow.models import ImportBatch, User
-    from workflow.synthetic import Synth
+    from workflow.roster import importer
 
     if user_id is None:
         return None
@@ -159,8 +159,8 @@ def import_batch_of(user_id, unit_id, case):
         synth = Synth(user_id)
         row = (synth.name(), synth.id_number(), case.org_unit.name, synth.mobile(), "是", synth.address())
         data = roster_bytes([row], kind="csv")
-        preview = roster.check("摸底名单.csv", data, case.project, user)
-        roster.stage("摸底名单.csv", data, case.project, user, None, preview)
+        preview = importer.check("摸底名单.csv", data, case.project, user)
+        importer.stage("摸底名单.csv", data, case.project, user, None, preview)
     return first_id(ImportBatch, user_id=user_id)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.db import UTCDateTime, db, utcnow
-from workflow.identity import scrub_id_numbers
+from workflow.privacy.identity import scrub_id_numbers
 
 
 class AuditEvent(db.Model):

@@ -6,15 +6,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflow import deadlines, pii, registration
-from workflow.actions import check_version as _check_version
-from workflow.actions import refusal
+from workflow.cases import registration
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, Conflict, NotAllowed, ProcessError
-from workflow.identity import clean_id_number, id_facts
 from workflow.models import Case, ContactLog, OrgUnit, Person, TransitionRecord
 from workflow.models.audit import record as audit
+from workflow.privacy import pii
+from workflow.privacy.identity import clean_id_number, id_facts
+from workflow.process import deadlines
+from workflow.process.engine import EDIT, get_engine
 from workflow.rows import insert_row
 from workflow.subtree import under
 
@@ -44,9 +44,7 @@ def load_case(case_id, user, for_update=False, options=()):
     case = _get_case(case_id, options)
     if case is None:
         raise CaseNotFound()
-    engine = get_engine()
-    receiving = bool(case.handover_to_path) and case.handover_to_path.startswith(user.org_unit.path)
-    if not engine.in_scope(user, case) and not receiving:
+    if not get_engine().visible(user, case):
         raise CaseNotFound()
     return case
 
@@ -70,19 +68,6 @@ def commit_or_conflict():
     except StaleDataError:
         db.session.rollback()
         raise Conflict() from None
-
-
-def editable(case):
-    """Say whether the 五必登 and 三个一 of the case may be changed in its state."""
-    return get_engine().definition.states[case.state].editable
-
-
-def _check_editable(case, actor):
-    if not get_engine().in_scope(actor, case):
-        raise NotAllowed(_("只有案件所属单位可以修改登记信息"))
-    if not editable(case):
-        raise NotAllowed(_("案件处于“%(state)s”状态，登记信息已冻结，不能修改",
-                           state=get_engine().state_label(case.state)))
 
 
 def find_person(id_number):
@@ -172,10 +157,7 @@ def log_contact(case, actor, *, kind, outcome, contacted_at, met_with=None, note
 def record_visit(case, actor, *, contacted_at, outcome, met_with=None, notes=None,
                  expected_version=None, now=None):
     """Log a home visit; a visit that met someone moves the case on (trigger visit)."""
-    _check_version(case, expected_version)
-    problem = refusal(case, "visit", actor)
-    if problem:
-        raise NotAllowed(problem)
+    get_engine().check(case, "visit", actor, expected_version)
     log = log_contact(case, actor, kind="visit", outcome=outcome, contacted_at=contacted_at,
                       met_with=met_with, notes=notes)
     if outcome != "reached":
@@ -193,8 +175,8 @@ def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
 
     A new phone or address given here becomes a new 五必登 entry, the old one kept.
     """
-    _check_version(case, expected_version)
     engine = get_engine()
+    engine.check_version(case, expected_version)  # the trigger is chosen below, by outcome
     log = log_contact(case, actor, kind=kind, outcome=outcome, contacted_at=contacted_at, notes=notes)
     if new_phone:
         old = registration.current_entries(case.id).get("contact")
@@ -223,8 +205,7 @@ def record_follow_up(case, actor, *, kind, outcome, contacted_at, notes=None,
 
 def save_registration(case, actor, items, expected_version=None, now=None):
     """Save any of the 五必登 (partial is allowed); return the items still missing."""
-    _check_version(case, expected_version)
-    _check_editable(case, actor)
+    get_engine().check(case, EDIT, actor, expected_version)
     for item, values in items.items():
         if values is not None:
             registration.record(case, item, actor, now=now, **values)
@@ -236,16 +217,14 @@ def save_registration(case, actor, items, expected_version=None, now=None):
 
 def issue_card(case, actor, expected_version=None, now=None):
     """Record that the contact card was issued (三个一)."""
-    _check_version(case, expected_version)
-    _check_editable(case, actor)
+    get_engine().check(case, EDIT, actor, expected_version)
     case.card_issued_at = now or utcnow()
     commit_or_conflict()
 
 
 def join_group(case, actor, group_name, joined_at, expected_version=None, now=None):
     """Record the liaison group the person joined (三个一)."""
-    _check_version(case, expected_version)
-    _check_editable(case, actor)
+    get_engine().check(case, EDIT, actor, expected_version)
     case.group_name = group_name.strip()
     case.group_joined_at = joined_at
     commit_or_conflict()

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from workflow import services
+from workflow.cases import services
 from workflow.db import db, utcnow
-from workflow.engine import get_engine
+from workflow.demo.synthetic import Synth
 from workflow.models import OrgUnit, Project, User
-from workflow.synthetic import Synth
+from workflow.process.engine import get_engine
 
 TREE = [
     # (name, kind, parent name, city)

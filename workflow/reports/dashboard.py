@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
 
-from workflow.case_filter import BUCKETS, bucket_conditions
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import Case, OrgUnit, Person, User
 from workflow.models.org import subtree_filter
-from workflow.rollup import report_rows, subtree_units
+from workflow.process.engine import get_engine
+from workflow.reports.filters import BUCKETS, bucket_conditions
+from workflow.reports.rollup import report_rows, subtree_units
 
 OVERDUE = "overdue"  # key of the total overdue count in a row's numbers
 TOTAL = "total"

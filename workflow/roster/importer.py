@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from workflow import pii, roster_insert, roster_staged
+from workflow.cases.services import units_in
 from workflow.db import db, utcnow
 from workflow.errors import ProcessError
-from workflow.identity import InvalidValue, clean_id_number, clean_mobile, mask_id
 from workflow.models import Case, ImportBatch, Person, User
 from workflow.models.audit import record
-from workflow.roster_file import read
-from workflow.services import units_in
+from workflow.privacy import pii
+from workflow.privacy.identity import InvalidValue, clean_id_number, clean_mobile, mask_id
+from workflow.roster import insert, staged
+from workflow.roster.reader import read
 
 BATCH = 500  # ids per IN (...) lookup
 MEMBER_YES = {"是", "党员", "中共党员", "预备党员", "y", "yes", "1"}
@@ -78,7 +79,7 @@ def check(filename, data, project, viewer, worker=None):
     rows = [_check_fields(raw, units, worker) for raw in raws]
     _check_duplicates(rows)
     _find_existing(rows, project)
-    return Preview(rows, roster_staged.digest(data))
+    return Preview(rows, staged.digest(data))
 
 
 def recheck(batch, viewer, worker=None):
@@ -88,7 +89,7 @@ def recheck(batch, viewer, worker=None):
     batch, they are reused while the file is the one checked. Units and people already
     imported can change after the preview, so they are looked up again every time.
     """
-    data, fields = roster_staged.unseal(batch.payload, batch.sha256)
+    data, fields = staged.unseal(batch.payload, batch.sha256)
     if fields is None:
         return check(batch.filename, data, batch.project, viewer, worker)
     units = _unit_finder(viewer)
@@ -191,8 +192,8 @@ def stage(filename, data, project, viewer, worker, preview):
     batch = ImportBatch(
         project_id=project.id, org_unit_id=viewer.org_unit_id, user_id=viewer.id,
         worker_id=worker.id if worker else None, filename=filename[:200],
-        sha256=roster_staged.digest(data), status="previewed",
-        payload=roster_staged.seal(data, preview.sha256, kept), rows_total=len(preview.rows),
+        sha256=staged.digest(data), status="previewed",
+        payload=staged.seal(data, preview.sha256, kept), rows_total=len(preview.rows),
         rows_skipped=len(preview.of("skip")), rows_invalid=len(preview.of("error")),
     )
     # One pending preview per user: older ones are dropped with their files.
@@ -236,7 +237,7 @@ def confirm(batch, viewer, now=None):
         db.session.rollback()
         raise ImportRefused(_("该名单已导入，不会重复导入"))
     try:
-        roster_insert.insert_rows(new, project, viewer, worker, now, batch.id)
+        insert.insert_rows(new, project, viewer, worker, now, batch.id)
         record("roster_import", user=viewer, batch=batch.id, project=project.id,
                added=len(new), skipped=len(preview.of("skip")))
         db.session.commit()

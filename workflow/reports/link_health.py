@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select
 
+from workflow.cases.services import units_in
 from workflow.db import UTCDateTime, db, utcnow
-from workflow.engine import get_engine
 from workflow.models import Case, ContactLog, HealthSnapshot, OrgUnit, Person, TransitionRecord
-from workflow.rollup import report_rows, rollup, subtree_units
-from workflow.services import units_in
+from workflow.process.engine import get_engine
+from workflow.reports.rollup import report_rows, rollup, subtree_units
 
 FOLLOWING, LOST = "following", "lost"
 

@@ -9,7 +9,7 @@ import base64
 import hashlib
 import json
 
-from workflow import pii
+from workflow.privacy import pii
 
 # The row fields the field checks produce, in RosterRow's order; units and existing
 # people are looked up again at every use, they can change after the preview.

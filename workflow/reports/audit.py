@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, literal, or_, select, union_all
 
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import AuditEvent, Case, OrgUnit, Person, TransitionRecord, User
 from workflow.models.org import subtree_filter
+from workflow.process.engine import get_engine
 
 ACTIONS = {
     "login": _l("登录"), "logout": _l("退出登录"), "ledger_export": _l("导出台账"),

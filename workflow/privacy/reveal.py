@@ -8,12 +8,12 @@ reveal_id_numbers (many, e.g. an export with full values asked for explicitly).
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 
-from workflow import pii
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.errors import CaseNotFound, GuardFailed, NotAllowed
-from workflow.identity import ID_PATTERN, scrub_id_numbers
 from workflow.models.audit import record
+from workflow.privacy import pii
+from workflow.privacy.identity import ID_PATTERN, scrub_id_numbers
+from workflow.process.engine import get_engine
 
 __all__ = ["ID_PATTERN", "REVEALED_KEY", "check_may_reveal", "reveal_id_number", "reveal_id_numbers", "scrub"]
 
@@ -28,10 +28,13 @@ def scrub(text):
 
 
 def _check_scope(case, user):
-    engine = get_engine()
-    receiving = bool(case.handover_to_path) and case.handover_to_path.startswith(user.org_unit.path)
-    if not engine.in_scope(user, case) and not receiving:
+    if not get_engine().visible(user, case):
         raise CaseNotFound()
+
+
+def may_reveal(case, user):
+    """Say whether the user may see the case's full ID number and phones (the case page's button)."""
+    return user.role in current_app.config["PII_REVEAL_ROLES"] and get_engine().in_scope(user, case)
 
 
 def _check_role_and_reason(user, reason):

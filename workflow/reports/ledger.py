@@ -16,13 +16,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from workflow.cases.registration import ADDRESS_KINDS
 from workflow.db import db
-from workflow.engine import get_engine
-from workflow.identity import mask_phone
 from workflow.models import Case, OrgUnit, Person, Project, RegistrationEntry, User
 from workflow.models.audit import record
-from workflow.privacy import check_may_reveal, reveal_id_numbers
-from workflow.registration import ADDRESS_KINDS
+from workflow.privacy.identity import mask_phone
+from workflow.privacy.reveal import check_may_reveal, reveal_id_numbers
+from workflow.process.engine import get_engine
 from workflow.text import label
 
 # (key, header, column width): the paper 台账's columns, in its order.

@@ -7,7 +7,7 @@ Both receive the Firing (case, actor, data, now) of workflow/engine.py.
 
 from flask_babel import gettext as _
 
-from workflow import registration
+from workflow.cases import registration
 from workflow.models.registration import ITEMS
 from workflow.text import label
 

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workflow.db import db
-from workflow.engine import get_engine
 from workflow.models import Case, OrgUnit, Project, User
-from workflow.rollup import subtree_units
+from workflow.process.engine import get_engine
+from workflow.reports.rollup import subtree_units
 
 # Overdue buckets: key -> (more than this many days late, at most this many days late).
 # A case due 5 hours ago is in "1-7": every started day late counts.

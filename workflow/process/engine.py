@@ -13,16 +13,19 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine, MachineError
 
-from workflow import deadlines
 from workflow.db import db, utcnow
-from workflow.definition import load
-from workflow.effects import EFFECTS
-from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed
-from workflow.guards import CONDITIONS, GUARDS
+from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed, ProcessError
 from workflow.models.history import TransitionRecord
 from workflow.models.user import ROLES
+from workflow.process import deadlines
+from workflow.process.definition import load
+from workflow.process.effects import EFFECTS
+from workflow.process.guards import CONDITIONS, GUARDS
 from workflow.rows import insert_row
 from workflow.text import label
+
+# The pseudo-trigger of check(): change the 五必登 and 三个一 without a transition.
+EDIT = "edit"
 
 # Triggers that appear in the history but are not transitions of the process.
 HISTORY_ONLY_TRIGGERS = {"list": ("列入名单", "Listed"), "reassign": ("改派责任人", "Reassigned")}
@@ -91,12 +94,69 @@ class Engine:
 
     # ------------------------------------------------------------ questions
 
+    def visible(self, user, case):
+        """Say whether the case is the user's to see: in their subtree, or handed over to it."""
+        path = user.org_unit.path
+        return case.org_path.startswith(path) or bool(case.handover_to_path) and case.handover_to_path.startswith(path)
+
     def in_scope(self, user, case, tdef=None):
         """Say whether the user may act on the case (for this transition's scope)."""
         path = user.org_unit.path
         if tdef is not None and tdef.scope == "receiver":
             return bool(case.handover_to_path) and case.handover_to_path.startswith(path)
         return case.org_path.startswith(path)
+
+    def check(self, case, trigger, user, expected_version=None):
+        """Raise the ProcessError saying why the user may not do trigger on the case now.
+
+        The one answer to "may this user do this now, and if not, why": views ask it
+        through refusal(), services and fire() through this. trigger is a trigger of the
+        process or EDIT (change the 五必登 and 三个一 outside a transition). Guards are not
+        asked: they say what is missing once the form is sent. Returns the transition.
+        """
+        if not self.visible(user, case):
+            raise CaseNotFound()
+        self.check_version(case, expected_version)
+        if trigger == EDIT:
+            if not self.in_scope(user, case):
+                raise NotAllowed(_("只有案件所属单位可以修改登记信息"))
+            if not self.definition.states[case.state].editable:
+                raise NotAllowed(_("案件处于“%(state)s”状态，登记信息已冻结，不能修改",
+                                   state=self.state_label(case.state)))
+            return None
+        if trigger not in self._triggers:
+            raise NotAllowed(_("未知的操作：%(trigger)s", trigger=trigger))
+        tdefs = self._leaving.get((case.state, trigger), ())
+        action = self.trigger_label(trigger)
+        if not tdefs:
+            raise NotAllowed(_("当前状态“%(state)s”不能执行“%(action)s”",
+                               state=self.state_label(case.state), action=action))
+        tdef = tdefs[0]
+        if user.role not in tdef.roles:
+            raise NotAllowed(_("您的角色（%(role)s）不能执行“%(action)s”", role=label(ROLES[user.role]), action=action))
+        if not self.in_scope(user, case, tdef):
+            if tdef.scope == "receiver":
+                raise NotAllowed(_("只有接收单位可以执行“%(action)s”", action=action))
+            raise NotAllowed(_("只有案件所属单位可以执行“%(action)s”", action=action))
+        return tdef
+
+    @staticmethod
+    def check_version(case, expected_version):
+        """Raise Conflict when the form was filled in on an older version of the case."""
+        if expected_version is not None and int(expected_version) != case.version:
+            raise Conflict()
+
+    def refusal(self, case, trigger, user):
+        """Return why the user may not do trigger on the case now (Chinese), or None."""
+        try:
+            self.check(case, trigger, user)
+        except ProcessError as exc:
+            return exc.message
+        return None
+
+    def may_edit(self, case, user):
+        """Say whether the user may change the 五必登 and 三个一 of the case now."""
+        return self.refusal(case, EDIT, user) is None
 
     def available(self, case, user):
         """Return the transitions (one per trigger) this user may fire on the case now."""
@@ -149,21 +209,7 @@ class Engine:
         return record
 
     def _fire(self, case, trigger, actor, expected_version, reason, now, data):
-        tdefs = self._leaving.get((case.state, trigger), ())
-        if trigger not in self._triggers:
-            raise NotAllowed(_("未知的操作：%(trigger)s", trigger=trigger))
-        scoped = tdefs[0] if tdefs else None
-        if not self.in_scope(actor, case, scoped):
-            raise CaseNotFound()
-        if expected_version is not None and int(expected_version) != case.version:
-            raise Conflict()
-        if not tdefs:
-            raise NotAllowed(_("当前状态“%(state)s”不能执行“%(action)s”",
-                               state=self.state_label(case.state), action=self.trigger_label(trigger)))
-        tdef = tdefs[0]
-        if actor.role not in tdef.roles:
-            raise NotAllowed(_("您的角色（%(role)s）不能执行“%(action)s”",
-                               role=label(ROLES[actor.role]), action=self.trigger_label(trigger)))
+        tdef = self.check(case, trigger, actor, expected_version)
         reason = (reason or "").strip() or None
         if tdef.reason == "required" and not reason:
             raise GuardFailed([_("请填写原因")])

@@ -9,7 +9,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
-from workflow.identity import mask_id
+from workflow.privacy.identity import mask_id
 
 VERSION = "v1"
 

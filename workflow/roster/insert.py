@@ -4,11 +4,12 @@ from types import SimpleNamespace
 
 from sqlalchemy import insert, select
 
-from workflow import deadlines, pii
 from workflow.db import db
-from workflow.engine import get_engine
-from workflow.identity import id_facts
 from workflow.models import Case, Person, RegistrationEntry, TransitionRecord
+from workflow.privacy import pii
+from workflow.privacy.identity import id_facts
+from workflow.process import deadlines
+from workflow.process.engine import get_engine
 
 # Core inserts into the tables: one executemany each, every value given, without the
 # ORM's per-row bulk bookkeeping (an ORM bulk insert cost a fifth of the confirmation).

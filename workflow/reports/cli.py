@@ -4,8 +4,8 @@ from datetime import datetime
 
 import click
 
-from workflow import link_health
 from workflow.db import utcnow
+from workflow.reports import link_health
 
 
 @click.group("link-health")

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from workflow.cases.services import units_in
 from workflow.models import OrgUnit
 from workflow.models.org import subtree_filter
-from workflow.services import units_in
 
 # The rows of a supervisor's report: communities and branches (groups roll into their branch).
 REPORT_KINDS = ("community", "courtyard_branch", "mobile_branch")

@@ -3,12 +3,12 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from workflow.cases.review import each_case
+from workflow.cases.services import commit_or_conflict
 from workflow.db import db, utcnow
 from workflow.errors import NotAllowed
 from workflow.models import OrgUnit, TransitionRecord, User
 from workflow.models.org import subtree_filter
-from workflow.review import each_case
-from workflow.services import commit_or_conflict
 
 ASSIGNABLE_ROLES = ("worker", "secretary")
 MANAGING_ROLES = ("supervisor", "admin")

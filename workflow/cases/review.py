@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workflow import notices
+from workflow.cases import notices
+from workflow.cases.services import commit_or_conflict, load_case
 from workflow.db import db, utcnow
-from workflow.engine import Firing, get_engine
 from workflow.errors import CaseNotFound, ProcessError
-from workflow.guards import GUARDS
 from workflow.models import Case, OrgUnit, Person, User
-from workflow.rollup import subtree_units
-from workflow.services import commit_or_conflict, load_case
+from workflow.process.engine import Firing, get_engine
+from workflow.process.guards import GUARDS
+from workflow.reports.rollup import subtree_units
 
 REVIEW_TRIGGER = "approve"
 

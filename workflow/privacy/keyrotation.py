@@ -10,10 +10,10 @@ no row left under an old key, drop that key from PII_PREVIOUS_KEYS.
 import click
 from sqlalchemy import select
 
-from workflow import pii
 from workflow.db import db
 from workflow.models import Person
 from workflow.models.audit import record
+from workflow.privacy import pii
 
 
 def _rotate_row(person):

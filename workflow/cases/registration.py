@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from workflow.db import db, utcnow
-from workflow.identity import InvalidValue, clean_mobile, clean_phone
 from workflow.models.registration import ITEMS, RegistrationEntry
+from workflow.privacy.identity import InvalidValue, clean_mobile, clean_phone
 
 FIELDS = {
     "original_address": ("address",),
