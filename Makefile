@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test install system-deps db demo lint bench clean
+.PHONY: run test install system-deps db demo lint bench clean translations messages
 
 $(BIN)/activate: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,16 @@ instance/config.py:
 	mkdir -p instance
 	$(PYTHON) -c "import base64,os,secrets; print('SECRET_KEY = %r' % secrets.token_hex(32)); print('PII_KEY = %r' % base64.b64encode(os.urandom(32)).decode())" > $@
 
-db: install instance/config.py
+# The English catalogue compiled into build/translations/ (the app never writes it itself).
+translations: install
+	$(BIN)/python -m i18n.build compile
+
+# After changing a message: re-extract i18n/messages.pot (committed) and list what lacks English.
+messages: install
+	$(BIN)/python -m i18n.build extract
+	$(BIN)/python -m i18n.build check
+
+db: install instance/config.py translations
 	$(FLASK) db upgrade
 
 demo: db
@@ -39,11 +48,13 @@ run: demo
 system-deps:
 	bash .ci/system-deps.sh
 
-test: install system-deps
+test: install system-deps translations
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/vulture
+	$(BIN)/lint-imports
 
 # Benchmarks (docs/benchmarks.md): a 100,000-case district on SQLite, under 10 minutes.
 # BENCH_ARGS="--pg" adds 1,000,000 cases on a throwaway PostgreSQL; "--full" the long memory run.
@@ -51,4 +62,4 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) test-output .pytest_cache
+	rm -rf $(VENV) build test-output .pytest_cache

@@ -4,9 +4,10 @@
 def init_app(app):
     """Check the settings and register the CLI and the /healthz report; nothing runs here."""
     from scheduler import cli, settings, status
-    from web import health
 
     settings.check(app.config)
     app.cli.add_command(cli.group)
-    if status.health_report not in health.REPORTERS:
-        health.REPORTERS.append(status.health_report)
+    # /healthz asks every reporter registered on the app; the scheduler never imports web/.
+    reporters = app.extensions.setdefault("health_reporters", [])
+    if status.health_report not in reporters:
+        reporters.append(status.health_report)

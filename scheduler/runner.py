@@ -53,7 +53,7 @@ def wait_for_leadership(app, lock, echo):
         time.sleep(app.config["SCHEDULER_LEADER_RETRY_SECONDS"])
 
 
-def _stop(signum, frame):
+def _stop(_signum, _frame):
     raise SystemExit(0)
 
 

@@ -70,10 +70,3 @@ def local(value, fmt="%Y-%m-%d %H:%M"):
     return value.astimezone(zone()).strftime(fmt)
 
 
-def channel_on(name):
-    return name in current_app.config["NOTIFY_CHANNELS"]
-
-
-def email_ready():
-    """E-mail is used when enabled and an SMTP host is set."""
-    return channel_on("email") and bool(current_app.config.get("SMTP_HOST"))

@@ -13,12 +13,18 @@ import flask_migrate
 import psycopg
 import pytest
 
+from i18n import build
 from tests import pgserver
 from tests.factories import PASSWORD, TEST_CONFIG, Factory
 from tests.security.pii_scan import pii_scan, pytest_configure, pytest_terminal_summary  # noqa: F401  (scans every response and log line)
 from workflow import MIGRATIONS
 from workflow.db import db
 from wsgi import create_app
+
+
+def pytest_sessionstart(session):
+    """Compile the English catalogue first, as `make translations` does (the app only reads it)."""
+    build.compile_all()
 
 
 def pytest_addoption(parser):

@@ -1,11 +1,21 @@
-"""ruff runs as part of the suite, so style problems fail the build like bugs do."""
+"""ruff and vulture run as part of the suite, so style problems and dead code fail the build like bugs do."""
 
 import os
 import subprocess
 import sys
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, cwd=ROOT)
+
 
 def test_ruff_finds_nothing():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", root], capture_output=True, text=True)
+    result = run("ruff", "check", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_vulture_finds_no_dead_code():
+    result = run("vulture")  # paths, exclusions and the allow-list: pyproject.toml [tool.vulture]
+    assert result.returncode == 0, "dead code (delete it, or say in vulture_allow.py why it is used):\n" + result.stdout

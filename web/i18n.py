@@ -1,45 +1,18 @@
 """Translations: Chinese by default (the msgids are Chinese), English on request.
 
-The English catalogue lives in web/i18n/en/*.po, one file per area, and is compiled
-into web/translations/ at start-up when it is missing or older than its sources.
+The English catalogue lives in web/i18n/en/*.po, one file per area. `make translations`
+(i18n/build.py) compiles it into build/translations/, where the app reads it; the app
+never writes into its source tree at start-up.
 """
 
-import glob
 import os
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, format_datetime, get_timezone, get_translations
 
-HERE = os.path.dirname(__file__)
-SOURCES = os.path.join(HERE, "i18n")
-COMPILED = os.path.join(HERE, "translations")
+COMPILED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build", "translations")
 
 bp = Blueprint("i18n", __name__)
-
-
-def compile_catalogs():
-    """Merge each language's .po files into one messages.mo when sources changed."""
-    for folder in sorted(glob.glob(os.path.join(SOURCES, "*"))):
-        language = os.path.basename(folder)
-        sources = sorted(glob.glob(os.path.join(folder, "*.po")))
-        target = os.path.join(COMPILED, language, "LC_MESSAGES", "messages.mo")
-        newest = max((os.path.getmtime(p) for p in sources), default=0)
-        if os.path.exists(target) and os.path.getmtime(target) >= newest:
-            continue
-        merged = Catalog(locale=language)
-        for path in sources:
-            with open(path, "rb") as handle:
-                for message in read_po(handle, locale=language):
-                    if message.id and message.string:
-                        merged.add(message.id, message.string)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        partial = target + f".{os.getpid()}.tmp"
-        with open(partial, "wb") as handle:
-            write_mo(handle, merged)
-        os.replace(partial, target)  # atomic: several workers may start at once
 
 
 def select_locale():
@@ -109,7 +82,6 @@ def _install_fast_gettext(app):
 
 
 def init_app(app):
-    compile_catalogs()
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", COMPILED)
     Babel(app, locale_selector=select_locale)
     _install_fast_gettext(app)

@@ -43,7 +43,7 @@ class UTCDateTime(TypeDecorator):
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
+def _sqlite_pragmas(dbapi_connection, _connection_record):
     """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):

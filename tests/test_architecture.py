@@ -1,0 +1,58 @@
+"""The house rules of docs/architecture.md, checked: import contracts and what imports cannot show."""
+
+import ast
+import glob
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_import_contracts_hold():
+    """pyproject.toml [tool.importlinter]: web/ has no SQL, nothing imports web/, no circles in web/."""
+    lint = os.path.join(os.path.dirname(sys.executable), "lint-imports")
+    result = subprocess.run([lint, "--no-cache"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _python_files(package):
+    return sorted(glob.glob(os.path.join(ROOT, package, "**", "*.py"), recursive=True))
+
+
+def _calls_named(path, name):
+    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name]
+
+
+def test_web_never_commits():
+    """Transactions are workflow/'s: a view calls one workflow function, which commits."""
+    found = [f"{os.path.relpath(p, ROOT)}:{line}" for p in _python_files("web") for line in _calls_named(p, "commit")]
+    assert found == []
+
+
+def test_workflow_never_reads_the_request():
+    """The domain gets what the request said as arguments, so commands and the scheduler can call it."""
+    found = []
+    for path in _python_files("workflow") + _python_files("scheduler"):
+        tree = ast.parse(open(path, encoding="utf-8").read(), path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "flask" and \
+                    any(alias.name == "request" for alias in node.names):
+                found.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}")
+            if isinstance(node, ast.Attribute) and node.attr == "request" and \
+                    isinstance(node.value, ast.Name) and node.value.id == "flask":
+                found.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}")
+    assert found == []
+
+
+def test_every_workflow_package_says_what_it_owns():
+    missing = []
+    for init in glob.glob(os.path.join(ROOT, "workflow", "*", "__init__.py")):
+        if "migrations" in init:
+            continue
+        doc = ast.get_docstring(ast.parse(open(init, encoding="utf-8").read()))
+        if not doc or len(doc) < 80:
+            missing.append(os.path.relpath(init, ROOT))
+    assert missing == []
