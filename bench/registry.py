@@ -4,8 +4,7 @@
     def due_list(ctx): ...
 
 A Result holds our figure, the baseline's figure measured side by side in the same
-run, their ratio, the target and whether it was met. bench/plugins.py holds the
-plug-in points for parts that live on other branches.
+run, their ratio, the target and whether it was met.
 """
 
 from dataclasses import dataclass, field

@@ -1,8 +1,6 @@
-"""Benchmarks whose "ours" side is plugged in from bench/plugins.py after merging.
-
-Until then each measures its bare baseline, so the floor is known: the raw scan over
-the next-due index, the raw aggregates of a street's subtree, a bare bulk insert of
-10,000 roster rows.
+"""District-wide work against its floor: the scheduler's scan vs the raw SQL over the same
+indexes, the supervisor dashboard vs the raw GROUP BY of a street's subtree, the roster
+import of 10,000 rows vs a bare bulk insert.
 """
 
 import statistics
@@ -12,11 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, text
 from stdnum.cn import ric
 
-from bench import plugins
+from bench import roster_file
 from bench.registry import Result, benchmark
+from scheduler import scan
 from workflow.db import db
 from workflow.models import OrgUnit, Project, User
 from workflow.privacy import pii
+from workflow.reports import dashboard as supervisor_dashboard
+from workflow.roster import importer
 
 # The due-and-overdue scan (scheduler/scan.py due_query): one batch of the cases due before
 # the reminder horizon that need a look — not handled as they are now (ix_cases_scan_unhandled),
@@ -105,11 +106,8 @@ def _summary(samples, value):
     return round(statistics.median(samples), 2), round(samples[int(len(samples) * 0.95) - 1], 2), value
 
 
-def judged(name, ctx, ours, base, target, limit, details, plug):
-    """A Result comparing medians; the baseline alone while the plug-in is missing."""
-    if ours is None:
-        return Result(name, ctx.backend, "median time ours / baseline", None, base, "ms", target, None, details,
-                      note=f"ours: not on this branch (set bench/plugins.py {plug})")
+def judged(name, ctx, ours, base, target, limit, details):
+    """A Result comparing medians."""
     met = ours / base < limit[0] and ours < limit[1] if base else None
     return Result(name, ctx.backend, "median time ours / baseline", ours, base, "ms", target, met, details)
 
@@ -139,25 +137,25 @@ def scheduler_scan(ctx):
         horizon = naive(now + timedelta(days=ctx.app().config["REMINDER_LEAD_DAYS"]))
         details = {"cases": ctx.summary["cases"],
                    "due_cases": db.session.scalar(text(DUE_COUNT_SQL), {"horizon": horizon})}
-        if plugins.SCHEDULER_RUN is not None:  # the fresh district's first run, then the running scheduler's
-            then = naive(settled + timedelta(days=ctx.app().config["REMINDER_LEAD_DAYS"]))
-            catch_up_base, _p95, rows = timed(lambda: scan_sql(then, naive(settled)), repeat=3)
-            details.update(catch_up_read_baseline_ms=catch_up_base, catch_up_read_rows=len(rows))
-            started = time.perf_counter()
-            result = plugins.SCHEDULER_RUN(settled)
-            details.update(catch_up_run_ms=round((time.perf_counter() - started) * 1000, 1),
-                           catch_up_cases=result.cases, catch_up_reminders=sum(result.written.values()))
-        if plugins.SCHEDULER_SCAN is None:
-            base, base_p95, rows = timed(lambda: scan_sql(horizon, naive(now)))
-            details.update(due_rows=len(rows), baseline_p95_ms=base_p95)
-            ours = None
-        else:  # alternating, so both meet the same cache, hint bits and neighbours
-            (base, base_p95, rows), (ours, ours_p95, found) = timed_pair(
-                lambda: scan_sql(horizon, naive(now)), lambda: plugins.SCHEDULER_SCAN(now))
-            details.update(due_rows=len(rows), baseline_p95_ms=base_p95, ours_p95_ms=ours_p95,
-                           ours_found=len(found))
+        # The fresh district's first run (its catch-up, a reference), then the running scheduler's.
+        then = naive(settled + timedelta(days=ctx.app().config["REMINDER_LEAD_DAYS"]))
+        catch_up_base, _p95, rows = timed(lambda: scan_sql(then, naive(settled)), repeat=3)
+        details.update(catch_up_read_baseline_ms=catch_up_base, catch_up_read_rows=len(rows))
+        started = time.perf_counter()
+        result = scan.run(settled)
+        details.update(catch_up_run_ms=round((time.perf_counter() - started) * 1000, 1),
+                       catch_up_cases=result.cases, catch_up_reminders=sum(result.written.values()))
+        # Alternating, so both meet the same cache, hint bits and neighbours.
+        (base, base_p95, rows), (ours, ours_p95, found) = timed_pair(
+            lambda: scan_sql(horizon, naive(now)), lambda: scan_read(now))
+        details.update(due_rows=len(rows), baseline_p95_ms=base_p95, ours_p95_ms=ours_p95, ours_found=len(found))
         db.session.remove()
-    return [judged("scheduler_scan", ctx, ours, base, "< 3×, < 100 ms", (3, 100), details, "SCHEDULER_SCAN")]
+    return [judged("scheduler_scan", ctx, ours, base, "< 3×, < 100 ms", (3, 100), details)]
+
+
+def scan_read(now):
+    """The scan's read: every batch of due cases needing a look, as scheduler.scan.run() reads them."""
+    return [row for rows in scan.batches(now) for row in rows]
 
 
 @benchmark("dashboard", "Supervisor dashboard aggregates of a street vs the raw GROUP BY", order=41)
@@ -171,12 +169,11 @@ def dashboard(ctx):
         everything, _p95, _rows = timed(lambda: dashboard_sql("/%", now), repeat=5)
         details = {"groups": len(rows), "subtree_cases": sum(r[2] for r in rows), "baseline_p95_ms": base_p95,
                    "cases": ctx.summary["cases"], "baseline_all_cases_ms": everything}
-        ours = None
-        if plugins.DASHBOARD is not None:
-            ours, ours_p95, _shown = timed(lambda: plugins.DASHBOARD(db.session.get(User, user.id)))
-            details["ours_p95_ms"] = ours_p95
+        viewer = db.session.get(User, user.id)
+        ours, ours_p95, _shown = timed(lambda: supervisor_dashboard.build(viewer, datetime.now(UTC)))
+        details["ours_p95_ms"] = ours_p95
         db.session.remove()
-    return [judged("dashboard", ctx, ours, base, "< 300 ms", (float("inf"), 300), details, "DASHBOARD")]
+    return [judged("dashboard", ctx, ours, base, "< 300 ms", (float("inf"), 300), details)]
 
 
 def roster_rows(first_serial, count, unit, project):
@@ -234,11 +231,20 @@ def roster_import(ctx):
         bulk_insert(roster_rows(0, size, unit, project), unit, project, actor)
         base = round((time.perf_counter() - started) * 1000, 1)
         details = {"rows": size}
-        ours = None
-        if plugins.ROSTER_IMPORT is not None:
-            rows = roster_rows(size, size, unit, project)
-            started = time.perf_counter()
-            details["ours_imported"] = plugins.ROSTER_IMPORT(rows, db.session.get(User, actor.id))
-            ours = round((time.perf_counter() - started) * 1000, 1)
+        rows = roster_rows(size, size, unit, project)
+        started = time.perf_counter()
+        details["ours_imported"] = import_roster(rows, db.session.get(User, actor.id))
+        ours = round((time.perf_counter() - started) * 1000, 1)
         db.session.remove()
-    return [judged("roster_import", ctx, ours, base, "< 3×", (3, float("inf")), details, "ROSTER_IMPORT")]
+    return [judged("roster_import", ctx, ours, base, "< 3×", (3, float("inf")), details)]
+
+
+def import_roster(rows, actor):
+    """Check, stage and confirm the rows as one upload by actor, cases assigned to actor; return cases added."""
+    project = db.session.scalar(select(Project).where(Project.name == rows[0]["project"]))
+    data = roster_file.csv_bytes(rows)
+    preview = importer.check("roster.csv", data, project, actor, actor)
+    if not preview.clean:
+        raise ValueError(f"roster rows refused: {[r.errors for r in preview.of('error')][:3]}")
+    batch = importer.stage("roster.csv", data, project, actor, actor, preview)
+    return len(importer.confirm(batch, actor).of("new"))
