@@ -52,6 +52,10 @@ def reassign(case, to_user, actor, note=None, now=None):
     return record
 
 
-def reassign_many(case_ids, to_user, actor, note=None, now=None):
-    """Reassign each case in its own transaction; return an Outcome per case."""
-    return each_case(case_ids, actor, lambda case: reassign(case, to_user, actor, note, now))
+def reassign_many(case_ids, to_user_id, actor, note=None, now=None):
+    """Reassign each case to the user with that id, each in its own transaction.
+
+    Return (the user, an Outcome per case); the user is None when there is no such id.
+    """
+    to_user = db.session.get(User, to_user_id)
+    return to_user, each_case(case_ids, actor, lambda case: reassign(case, to_user, actor, note, now))

@@ -60,6 +60,25 @@ def queue(viewer, limit=50, offset=0):
     return total, rows
 
 
+@dataclass
+class QueuePage:
+    """One page of the review queue, with what each case lacks and the triggers its buttons fire."""
+
+    total: int
+    rows: list
+    problems: dict  # case id -> review_problems()
+    allowed: dict  # case id -> the triggers the engine allows the viewer
+
+
+def queue_page(viewer, now, limit=50, offset=0):
+    """Return one page of the queue with each case's problems and allowed triggers."""
+    total, rows = queue(viewer, limit=limit, offset=offset)
+    problems = {row[0].id: review_problems(row[0], viewer, now) for row in rows}
+    engine = get_engine()  # the buttons shown are the triggers the engine allows this viewer
+    allowed = {row[0].id: {t.trigger for t in engine.available(row[0], viewer)} for row in rows}
+    return QueuePage(total, rows, problems, allowed)
+
+
 def review_problems(case, actor, now=None):
     """Return what the submission lacks now: the guards of the steps that lead into review.
 

@@ -5,17 +5,15 @@ from datetime import UTC, datetime, time, timedelta
 from flask import abort, g, render_template, request
 
 from forms.audit import AuditFilterForm
-from web.supervisor import blueprint
+from web.supervisor.helpers import page_number
 from workflow.cases.services import load_case
 from workflow.errors import CaseNotFound
 from workflow.reports import audit
 from workflow.reports.link_health import local_zone
 
-bp = blueprint("audit_view", __name__)
 PER_PAGE = 50
 
 
-@bp.get("/audit")
 def index():
     """List audit events and history rows, newest first, filtered by user, case and dates."""
     form = AuditFilterForm(request.args)
@@ -25,7 +23,7 @@ def index():
     query = audit.Query()
     if valid:
         query = _query(form)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     entries, has_more = audit.entries(g.user, query, PER_PAGE, (page - 1) * PER_PAGE) if valid else ([], False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("supervisor/audit.html", form=form, entries=entries, page=page, has_more=has_more,
@@ -44,7 +42,7 @@ def _query(form):
         except CaseNotFound:
             abort(404)
     return audit.Query(user_id=form.user.data, case_id=form.case.data,
-                           since=_start_of(form.since.data), before=_start_of(form.until.data, 1))
+                       since=_start_of(form.since.data), before=_start_of(form.until.data, 1))
 
 
 def _start_of(day, plus_days=0):

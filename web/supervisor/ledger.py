@@ -7,24 +7,22 @@ from flask_babel import gettext as _
 
 from forms.ledger import ExportForm
 from forms.reassign import reassign_form
-from web import caselist
-from web.supervisor import blueprint, current_filter
+from web.supervisor.cases import render_list
+from web.supervisor.helpers import current_filter
 from workflow.db import utcnow
 from workflow.errors import NotAllowed
 from workflow.reports import ledger
 from workflow.reports.link_health import local_zone
 
-bp = blueprint("ledger", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.post("/ledger.xlsx")
 def export():
     """Send the workbook; full ID numbers and phones only when ticked on purpose."""
     form = ExportForm()
     case_filter, now = current_filter(request.form), utcnow()
     if not form.validate_on_submit():  # CSRF, and a reason when full values are asked for
-        return caselist._render(case_filter, reassign_form(g.user, formdata=None), [], status=422, export=form)
+        return render_list(case_filter, reassign_form(g.user, formdata=None), [], status=422, export=form)
     try:
         data, _count = ledger.export(case_filter, g.user, now, full=form.full.data,
                                      reason=form.reason.data, address=request.remote_addr)

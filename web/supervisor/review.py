@@ -1,20 +1,16 @@
 """The review queue (待审核): approve one or several clean cases, or send one back."""
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from forms.review import ReviewForm, SendBackForm
-from web.supervisor import ROLES, blueprint, selected_ids
+from web.supervisor.helpers import ROLES, page_number, selected_ids
 from workflow.cases import review
 from workflow.cases.services import load_case
 from workflow.db import utcnow
 from workflow.errors import CaseNotFound, ProcessError
-from workflow.process.engine import get_engine
-
-bp = blueprint("review", __name__)
 
 
-@bp.app_context_processor
 def review_count():
     """Offer the number of cases waiting for review (computed only when a page asks)."""
     def count():
@@ -24,33 +20,29 @@ def review_count():
     return {"review_count": count}
 
 
-@bp.get("/review")
 def queue():
     """The cases waiting for review, the longest waiting first, each with its problems."""
     return _render({})
 
 
 def _render(failed, status=200):
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     per_page = current_app.config["CASES_PER_PAGE"]
-    total, rows = review.queue(g.user, limit=per_page, offset=(page - 1) * per_page)
     now = utcnow()
-    problems = {row[0].id: review.review_problems(row[0], g.user, now) for row in rows}
-    engine = get_engine()  # the buttons shown are the triggers the engine allows this user
-    allowed = {row[0].id: {t.trigger for t in engine.available(row[0], g.user)} for row in rows}
+    found = review.queue_page(g.user, now, limit=per_page, offset=(page - 1) * per_page)
     return render_template(
-        "supervisor/review.html", rows=rows, total=total, page=page, has_next=page * per_page < total,
-        problems=problems, allowed=allowed, failed=failed, blank=SendBackForm(formdata=None), form=ReviewForm(), now=now,
+        "supervisor/review.html", rows=found.rows, total=found.total, page=page,
+        has_next=page * per_page < found.total, problems=found.problems, allowed=found.allowed, failed=failed,
+        blank=SendBackForm(formdata=None), form=ReviewForm(), now=now,
     ), status
 
 
-@bp.post("/review/approve")
 def approve():
     """Approve the ticked cases (or the one whose button was pressed), each on its own."""
     ids = selected_ids()
     if not ids:
         flash(_("请先勾选要审核通过的案件"), "error")
-        return redirect(url_for("review.queue"))
+        return redirect(url_for("supervisor.review"))
     outcomes = review.approve_many(ids, g.user)
     done = [o for o in outcomes if o.ok]
     if done:
@@ -58,10 +50,9 @@ def approve():
     for o in outcomes:
         if not o.ok:
             flash(f"{o.name}：{o.message}", "error")
-    return redirect(url_for("review.queue"))
+    return redirect(url_for("supervisor.review"))
 
 
-@bp.post("/review/<int:case_id>/send-back")
 def send_back(case_id):
     """Send one case back to its worker with the reason they will read."""
     try:
@@ -75,9 +66,9 @@ def send_back(case_id):
         review.send_back(case, g.user, form.reason.data, expected_version=_version(form.version.data))
     except ProcessError as exc:
         flash(f"{case.person.name}：{exc.message}", "error")
-        return redirect(url_for("review.queue"))
+        return redirect(url_for("supervisor.review"))
     flash(_("已退回%(name)s的登记，原因已告知责任人", name=case.person.name), "success")
-    return redirect(url_for("review.queue"))
+    return redirect(url_for("supervisor.review"))
 
 
 def _version(value):

@@ -2,15 +2,11 @@
 
 from flask import g, render_template
 
-from web.supervisor import blueprint
 from workflow.db import utcnow
 from workflow.reports import dashboard, link_health
 from workflow.reports.filters import BUCKET_LABELS, BUCKETS
 
-bp = blueprint("dashboard", __name__)
 
-
-@bp.get("/")
 def index():
     """One page for the subtree: what stands where, what is overdue (worst first), link health."""
     now = utcnow()

@@ -2,15 +2,11 @@
 
 from flask import g, render_template, url_for
 
-from web.supervisor import blueprint
 from workflow.process import diagram
 from workflow.process.engine import get_engine
 from workflow.reports import dashboard
 
-bp = blueprint("process_page", __name__)
 
-
-@bp.get("/process")
 def show():
     """Draw the process (SVG made on the server) and list each state's steps and count."""
     engine = get_engine()
@@ -18,7 +14,7 @@ def show():
     counts = dashboard.state_counts(g.user.org_unit)
     drawing = diagram.svg(
         definition, counts, engine.state_label, engine.trigger_label,
-        link=lambda state: url_for("caselist.index", state=state), title=definition.name,
+        link=lambda state: url_for("supervisor.cases", state=state), title=definition.name,
     )
     steps = {name: definition.transitions_from(name) for name in definition.states}
     return render_template("supervisor/process.html", diagram=drawing, definition=definition,
