@@ -10,8 +10,8 @@ from babel.messages.pofile import read_po
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None}
 SOURCES = [
-    "web/cases.py", "web/case_page.py", "web/case_forms.py", "web/case_actions.py", "web/form_flow.py",
-    "web/people.py", "web/search.py", "web/worklist.py", "workflow/cases/services.py",
+    *glob.glob("web/worker/*.py", root_dir=ROOT), "workflow/reports/due_list.py", "workflow/reports/search.py",
+    "workflow/reports/timeline.py", "workflow/cases/services.py",
     "workflow/process/guards.py", "workflow/cases/registration.py", *glob.glob("forms/*.py", root_dir=ROOT),
 ]
 TEMPLATES = [p for folder in ("worker", "cases", "people", "search", "case_forms", "case_actions")

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from tests.worker_support import bulk_cases
-from web import worklist
 from workflow.db import db, utcnow
 from workflow.process.engine import get_engine
+from workflow.reports import due_list
 
 
 def names_in(page):
@@ -147,8 +147,8 @@ def test_page_queries_read_an_index_not_the_table(app, make, backend, args):
     from workflow.models import Case
     user = make.user("demo-worker")
     with app.test_request_context(query_string=args):
-        filters = worklist.parse_filters(__import__("flask").request.args, user)
-        where = worklist.conditions(user, filters, utcnow())
+        filters = due_list.parse_filters(__import__("flask").request.args, user)
+        where = due_list.conditions(user, filters, utcnow())
         plan = plan_of(select(Case.id).where(*where).order_by(Case.next_due_at, Case.id).limit(51), backend)
     if backend == "sqlite":
         assert "SEARCH cases USING" in plan and "SCAN cases" not in plan

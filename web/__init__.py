@@ -5,28 +5,14 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import (
-        account,
-        auth,
-        case_actions,
-        case_forms,
-        cases,
-        health,
-        i18n,
-        inbox,
-        people,
-        search,
-        supervisor,
-        views,
-    )
+    from web import account, auth, health, i18n, inbox, supervisor, views, worker
 
     CSRFProtect(app)
     i18n.init_app(app)
     auth.init_app(app)
     views.init_app(app)
     inbox.init_app(app)
-    for module in (account, auth, cases, health, inbox):
+    for module in (account, auth, health, inbox):
         app.register_blueprint(module.bp)
-    for module in (case_actions, case_forms, people, search):  # the worker screens
-        app.register_blueprint(module.bp)
+    worker.init_app(app)
     supervisor.init_app(app)

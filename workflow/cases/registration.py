@@ -66,6 +66,17 @@ def statuses(case_id, entries=None):
     return result
 
 
+def card_facts(case):
+    """The branch, its community and the note shown on the contact card."""
+    entry = current_entries(case.id).get("org_relation")
+    branch = entry.org_unit if entry is not None and entry.org_unit is not None else case.org_unit
+    note = entry.org_note if entry is not None and entry.org_unit is None else None
+    community = case.org_unit
+    while community is not None and community.kind != "community":
+        community = community.parent
+    return {"branch": None if note else branch, "branch_note": note, "community": community}
+
+
 def record(case, item, actor, source="registration", now=None, **values):
     """Make a new current entry when the values differ; the old one stays as history."""
     if item not in ITEMS:

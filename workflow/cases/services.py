@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflow.cases import registration
 from workflow.db import db, utcnow
 from workflow.errors import CaseNotFound, Conflict, NotAllowed, ProcessError
-from workflow.models import Case, ContactLog, OrgUnit, Person, TransitionRecord
+from workflow.models import Case, ContactLog, OrgUnit, Person, Project, TransitionRecord
 from workflow.models.audit import record as audit
 from workflow.privacy import pii
 from workflow.privacy.identity import clean_id_number, id_facts
@@ -20,11 +20,15 @@ from workflow.subtree import under
 
 
 class DuplicateCase(ProcessError):
-    """The person already has a case in this project; .case is that case."""
+    """The person already has a case in this project; .case is that case.
+
+    .visible_case is that case when the actor may see it (add_person says), else None.
+    """
 
     def __init__(self, case):
         super().__init__(_("此人在该项目中已有案件"))
         self.case = case
+        self.visible_case = None
 
 
 class SimilarPeople(ProcessError):
@@ -146,6 +150,16 @@ def list_person(actor, *, project, org_unit, name, id_number, is_party_member,
             raise
         raise DuplicateCase(existing) from None
     return case
+
+
+def add_person(actor, *, project_id, org_unit_id, **details):
+    """List a person in the project and unit of these ids (list_person, one transaction)."""
+    try:
+        return list_person(actor, project=db.session.get(Project, project_id),
+                           org_unit=db.session.get(OrgUnit, org_unit_id), **details)
+    except DuplicateCase as exc:
+        exc.visible_case = exc.case if get_engine().visible(actor, exc.case) else None
+        raise
 
 
 def log_contact(case, actor, *, kind, outcome, contacted_at, met_with=None, notes=None):

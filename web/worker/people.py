@@ -2,41 +2,30 @@
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from forms.person import PersonForm
 from workflow.cases import services
-from workflow.db import db
+from workflow.cases.choices import person_choices
 from workflow.errors import CaseNotFound
-from workflow.models import OrgUnit, Project
 
 bp = Blueprint("people", __name__)
-
-
-def _visible(case):
-    try:
-        return services.load_case(case.id, g.user)
-    except CaseNotFound:
-        return None
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
 def new():
     """Add a person: a new case in 待走访; nothing is saved while anything is wrong."""
-    projects = db.session.scalars(select(Project).order_by(Project.id)).all()
-    units = services.units_in(g.user.org_unit)
+    projects, units = person_choices(g.user)
     form = PersonForm(projects=projects, units=units)
     duplicate, elsewhere, similar = None, False, []
     if form.validate_on_submit():
         try:
-            case = services.list_person(
-                g.user, project=db.session.get(Project, form.project_id.data),
-                org_unit=db.session.get(OrgUnit, form.org_unit_id.data), name=form.name.data,
-                id_number=form.id_number.data, is_party_member=form.kind.data == "member",
+            case = services.add_person(
+                g.user, project_id=form.project_id.data, org_unit_id=form.org_unit_id.data,
+                name=form.name.data, id_number=form.id_number.data, is_party_member=form.kind.data == "member",
                 check_similar=not form.confirm_similar.data)
         except services.DuplicateCase as exc:
             form.id_number.errors.append(exc.message)
-            duplicate = _visible(exc.case)
+            duplicate = exc.visible_case
             elsewhere = duplicate is None
         except services.SimilarPeople as exc:
             similar = exc.cases

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 
-from web import worklist
 from web.i18n import NUMERIC_PATTERNS
 from workflow.process.engine import get_engine
+from workflow.reports.due_list import lateness, soon_limit
 
 DUE_FORMAT = NUMERIC_PATTERNS["MM-dd HH:mm"]  # the same text as local_time('MM-dd HH:mm')
 
@@ -56,9 +56,10 @@ def phrase(key):
     return _("不到1小时后到期") if ahead else _("刚刚到期")
 
 
-def late_text(minutes):
-    """Say how late (or how soon) a deadline is, in days, hours or minutes."""
-    return phrase(late_key(minutes))
+def deadline_badge(due, now):
+    """Return (css class, text) for a deadline shown outside the list (the case page)."""
+    css, minutes = lateness(due, now)
+    return css, phrase(late_key(minutes))
 
 
 def state_labels():
@@ -74,11 +75,11 @@ def zone_info(name):
 
 
 def due_rows(rows, now, labels):
-    """Turn a page's plain rows (worklist.ROW_COLUMNS) into DueRows: labels, local times, late texts."""
-    zone, soon, texts = zone_info(str(get_timezone())), worklist.soon_limit(now), {}
+    """Turn a page's plain rows (workflow.reports.due_list.ROW_COLUMNS) into DueRows: labels, local times, late texts."""
+    zone, soon, texts = zone_info(str(get_timezone())), soon_limit(now), {}
     out = []
     for case_id, state, due, name, id_masked, project, unit in rows:
-        css, minutes = worklist.lateness(due, now, soon)
+        css, minutes = lateness(due, now, soon)
         key = late_key(minutes)
         if key not in texts:  # a page has a few distinct texts: translate each once
             texts[key] = phrase(key)

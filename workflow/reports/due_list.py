@@ -1,5 +1,7 @@
 """Today's work: a subtree's cases by deadline, keyset-paged on the indexed columns.
 
+due_list() is the one read behind the worker's start page.
+
 Paging never counts rows to skip: the next page starts after the last row seen,
 (next_due_at, id), so page 200 costs what page 1 costs.
 """
@@ -170,6 +172,33 @@ def lateness(due, now, soon=None):
     if minutes >= 0:
         return "overdue", minutes
     return ("soon" if due <= (soon or soon_limit(now)) else "later"), minutes
+
+
+@dataclass
+class DueList:
+    """One page of the due list with its counts and the filter form's choices."""
+
+    rows: list  # plain rows of ROW_COLUMNS
+    filters: Filters
+    first_page: bool
+    next_cursor: str | None  # the token of the next page
+    total: int
+    overdue: int
+    soon: int
+    incoming: int
+    units: list
+    projects: list
+
+
+def due_list(user, args, per_page, now):
+    """Read the page the query string asks for (filters, ?after=cursor), its counts and choices."""
+    filters = parse_filters(args, user)
+    cursor = Cursor.parse(args.get("after"))
+    rows, next_cursor = page(user, filters, cursor, per_page, now)
+    total, overdue, soon, incoming = counts(user, filters, now)
+    units, projects = filter_choices(user)
+    return DueList(rows, filters, cursor is None, next_cursor.token() if next_cursor else None,
+                   total, overdue, soon, incoming, units, projects)
 
 
 def filter_choices(user):

@@ -4,18 +4,16 @@
 from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from forms.fields import day_to_utc, with_version
 from forms.follow_up import FollowUpForm
 from forms.handover import AcceptForm, ProposeHandoverForm, RejectForm
 from forms.submit import SubmitForm
 from forms.transition import form_for
-from web.case_page import SCREENS
-from web.form_flow import case_or_404, refuse, run
+from web.worker.case_page import SCREENS
+from web.worker.form_flow import case_or_404, refuse, run
 from workflow.cases import registration, services
-from workflow.db import db
-from workflow.models import OrgUnit
+from workflow.cases.handover import handover_targets, propose_handover
 from workflow.models.contact import OUTCOMES
 from workflow.process.engine import get_engine
 
@@ -81,12 +79,6 @@ def follow_up(case_id):
     return run(case, form, "case_actions/follow_up.html", act, "", title=title)
 
 
-def handover_targets(case):
-    """Units that may receive the case: not its own unit, nor one above it."""
-    units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.path)).all()
-    return [u for u in units if not case.org_path.startswith(u.path)]
-
-
 @bp.route("/handover", methods=["GET", "POST"])
 def handover(case_id):
     """移交: propose resettlement elsewhere or a transfer; the sender stays responsible."""
@@ -97,11 +89,9 @@ def handover(case_id):
     form = with_version(ProposeHandoverForm(units=handover_targets(case)), case)
 
     def act(form):
-        to_unit = db.session.get(OrgUnit, form.to_unit_id.data) if form.to_unit_id.data else None
-        get_engine().fire(case, "hand_over", g.user, expected_version=form.expected_version(),
-                     reason=form.reason.data, kind=form.kind.data, to_unit=to_unit,
-                     external=(form.external.data or "").strip() or None)
-        target = to_unit.name if to_unit else form.external.data.strip()
+        target = propose_handover(case, g.user, kind=form.kind.data, to_unit_id=form.to_unit_id.data,
+                                  external=form.external.data, reason=form.reason.data,
+                                  expected_version=form.expected_version())
         return _("已提出移交至%(target)s，对方接收前仍由本单位负责", target=target)
 
     return run(case, form, "case_actions/handover.html", act, "")
@@ -131,7 +121,7 @@ def transition(case_id, trigger):
             data["receipt_number"] = form.receipt_number.data
         now = day_to_utc(form.moved_on.data, not_before=case.state_entered_at) if trigger == "move_out" else None
         get_engine().fire(case, trigger, g.user, expected_version=form.expected_version(),
-                     reason=form.reason.data, now=now, **data)
+                          reason=form.reason.data, now=now, **data)
         return _("已%(action)s，案件状态：%(state)s", action=engine.trigger_label(trigger),
                  state=engine.state_label(case.state))
 

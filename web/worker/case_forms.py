@@ -2,17 +2,15 @@
 
 from flask import Blueprint, g, render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from forms.card import CardForm
 from forms.fields import day_to_utc, with_version
 from forms.group import GroupForm
 from forms.registration import RegistrationForm
 from forms.visit import VisitForm
-from web.form_flow import case_or_404, refuse, run
+from web.worker.form_flow import case_or_404, refuse, run
 from workflow.cases import registration, services
-from workflow.db import db
-from workflow.models import OrgUnit
+from workflow.cases.choices import all_units
 from workflow.privacy.identity import mask_phone
 from workflow.process.engine import EDIT, get_engine
 
@@ -46,10 +44,6 @@ def visit(case_id):
     return run(case, form, "case_forms/visit.html", act, _("已记录入户走访"))
 
 
-def _all_units():
-    return db.session.scalars(select(OrgUnit).order_by(OrgUnit.path)).all()
-
-
 @bp.route("/registration", methods=["GET", "POST"], endpoint="registration")
 def registration_screen(case_id):
     """五必登: save any of the five; what is still missing is listed on the case page."""
@@ -61,7 +55,7 @@ def registration_screen(case_id):
     problem = edit_refusal(case)
     if problem:
         return refuse("case_forms/registration.html", case, problem, masked=masked)
-    form = with_version(RegistrationForm(units=_all_units()), case)
+    form = with_version(RegistrationForm(units=all_units()), case)
     if not form.is_submitted():
         form.fill(entries)
 
@@ -75,22 +69,11 @@ def registration_screen(case_id):
     return run(case, form, "case_forms/registration.html", act, "", masked=masked)
 
 
-def card_facts(case):
-    """The branch, its community and the note shown on the contact card."""
-    entry = registration.current_entries(case.id).get("org_relation")
-    branch = entry.org_unit if entry is not None and entry.org_unit is not None else case.org_unit
-    note = entry.org_note if entry is not None and entry.org_unit is None else None
-    community = case.org_unit
-    while community is not None and community.kind != "community":
-        community = community.parent
-    return {"branch": None if note else branch, "branch_note": note, "community": community}
-
-
 @bp.route("/card", methods=["GET", "POST"])
 def card(case_id):
     """联系卡: preview, open the printable card, and record that it was handed over."""
     case = case_or_404(case_id)
-    facts = card_facts(case)
+    facts = registration.card_facts(case)
     problem = edit_refusal(case)
     if problem:
         return refuse("case_forms/card.html", case, problem, card=facts)
@@ -107,7 +90,7 @@ def card(case_id):
 def card_print(case_id):
     """The printable contact card: fits A6 on paper and a phone screen."""
     case = case_or_404(case_id)
-    return render_template("case_forms/card_print.html", case=case, card=card_facts(case))
+    return render_template("case_forms/card_print.html", case=case, card=registration.card_facts(case))
 
 
 @bp.route("/group", methods=["GET", "POST"])

@@ -1,19 +1,27 @@
 """Search the user's subtree by name, the last four ID digits, a full ID number or a phone."""
 
 import re
+from dataclasses import dataclass, field
 
-from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from forms.base import BaseForm
 from workflow.db import db
 from workflow.models import Case, OrgUnit, Person, Project, RegistrationEntry
 from workflow.privacy import pii
 from workflow.privacy.identity import InvalidValue, clean_phone, mask_phone
 from workflow.subtree import under
 
-bp = Blueprint("search", __name__)
+
+@dataclass
+class Found:
+    """What a search found: (case, name, masked ID, project, unit) rows, at most limit."""
+
+    rows: list = field(default_factory=list)
+    searched: str | None = None  # what the text was taken for: 姓名, 电话, ...
+    hint: str | None = None  # why nothing was searched
+    more: bool = False  # more than limit matched
+    phones: dict = field(default_factory=dict)  # {case id: current mobile, masked}
 
 
 def name_prefix(column, text):
@@ -73,19 +81,10 @@ def current_phones(case_ids):
     return {case_id: mask_phone(phone) for case_id, phone in rows}
 
 
-@bp.route("/search", methods=["GET", "POST"])
-def index():
-    """The search page; results show masked ID numbers and phones only.
-
-    The query is POSTed: an ID number or a phone in a URL would end up in access
-    logs and browser history.
-    """
-    form = BaseForm()
-    text = request.form.get("q", "").strip()[:50] if form.validate_on_submit() else ""
-    limit = current_app.config.get("SEARCH_LIMIT", 50)
-    rows, searched, hint = find(g.user, text, limit) if text else ([], None, None)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    phones = current_phones([row[0].id for row in rows])
-    return render_template("search/index.html", form=form, q=text, rows=rows, more=more, searched=searched,
-                           hint=hint, phones=phones, limit=limit)
+def search(user, text, limit):
+    """Search the user's subtree for text; an empty text searches nothing."""
+    if not text:
+        return Found()
+    rows, searched, hint = find(user, text, limit)
+    rows, more = rows[:limit], len(rows) > limit
+    return Found(rows, searched, hint, more, current_phones([row[0].id for row in rows]))

@@ -4,14 +4,20 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from workflow.cases.services import load_case
 from workflow.errors import CaseNotFound, Conflict, GuardFailed, NotAllowed, ProcessError
+from workflow.process.engine import get_engine
 
 
-def case_or_404(case_id, options=()):
-    """Return the case if the user may see it; otherwise answer 404 with no data."""
+def found_or_404(read, *args, **kwargs):
+    """Return read(*args, **kwargs); a case the user may not see (CaseNotFound) answers 404 with no data."""
     try:
-        return load_case(case_id, g.user, options=options)
+        return read(*args, **kwargs)
     except CaseNotFound:
         abort(404)
+
+
+def case_or_404(case_id):
+    """Return the case if the user may see it (the one scope check of the request); otherwise 404."""
+    return found_or_404(load_case, case_id, g.user)
 
 
 def render_screen(template, case, form=None, status=200, **context):
@@ -59,8 +65,6 @@ def run(case, form, template, action, success, **context):
     except ProcessError as exc:
         return render_screen(template, case, form, 422, refusal=exc.message, **context)
     flash(message, "success")
-    try:
-        load_case(case.id, g.user)
-    except CaseNotFound:  # e.g. a rejected handover went back to the sender
+    if not get_engine().visible(g.user, case):  # e.g. a rejected handover went back to the sender
         return redirect(url_for("cases.index"))
     return redirect(url_for("cases.show", case_id=case.id))

@@ -1,22 +1,16 @@
-"""What the case page shows: the person, 三个一, 五必登, one timeline and the allowed actions."""
+"""What the case page says: 五必登 summaries, one timeline and the allowed actions, from its read."""
 
 import functools
 from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import aliased, joinedload
 
-from workflow.cases import registration
 from workflow.cases.registration import ADDRESS_KINDS
-from workflow.db import db
-from workflow.models import Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
 from workflow.models.contact import KINDS as CONTACT_KINDS
 from workflow.models.contact import OUTCOMES
 from workflow.models.registration import ITEMS
 from workflow.privacy.identity import mask_phone
-from workflow.privacy.reveal import may_reveal
 from workflow.process.engine import get_engine
 from workflow.text import current_language, label
 
@@ -29,12 +23,6 @@ SCREENS = {
     "reconnect": ("case_actions.follow_up", {"outcome": "reached"}),
     "hand_over": ("case_actions.handover", {}),
 }
-# What the page shows of the case besides its person, joined into the one statement that loads it.
-LOAD = (joinedload(Case.project), joinedload(Case.org_unit), joinedload(Case.worker),
-        joinedload(Case.handover_to_unit))
-# What entry_problem() and entry_summary() read of a 五必登 entry, besides the unit's name.
-ENTRY_COLUMNS = ("item", "is_current", "source", "recorded_at", "address", "address_kind", "phone",
-                 "backup_name", "backup_phone", "workplace", "work_city", "org_unit_id", "org_note")
 # Triggers that take the case back or refuse something look different from the rest.
 SECONDARY = {"send_back", "reject", "miss"}
 
@@ -111,64 +99,26 @@ def _register_event(row, reveal, language):
                  entry_summary(row.item, row, reveal), row.actor or "")
 
 
-# Who did it, by name: an outer join instead of a User object per row. Built once:
-# an alias costs more to build than the statement costs to run.
-ACTOR = aliased(User, name="actor_user")
-ACTOR_NAME = ACTOR.display_name.label("actor")
-CASE_ID = bindparam("case_id")
-
-
-@functools.cache
-def _statements():
-    """The timeline's three column-only statements, built once per process."""
-    history = (select(TransitionRecord.trigger, TransitionRecord.to_state, TransitionRecord.reason,
-                      TransitionRecord.at, ACTOR_NAME)
-               .outerjoin(ACTOR, TransitionRecord.actor_id == ACTOR.id)
-               .where(TransitionRecord.case_id == CASE_ID).order_by(TransitionRecord.at))
-    contacts = (select(ContactLog.kind, ContactLog.outcome, ContactLog.contacted_at, ContactLog.met_with,
-                       ContactLog.notes, ACTOR_NAME)
-                .outerjoin(ACTOR, ContactLog.user_id == ACTOR.id)
-                .where(ContactLog.case_id == CASE_ID).order_by(ContactLog.contacted_at))
-    registers = (select(*(getattr(RegistrationEntry, key) for key in ENTRY_COLUMNS),
-                        OrgUnit.name.label("org_unit_name"), ACTOR_NAME)
-                 .outerjoin(OrgUnit, OrgUnit.id == RegistrationEntry.org_unit_id)
-                 .outerjoin(ACTOR, RegistrationEntry.recorded_by_id == ACTOR.id)
-                 .where(RegistrationEntry.case_id == CASE_ID).order_by(RegistrationEntry.recorded_at))
-    return history, contacts, registers
-
-
-def register_rows(case_id):
-    """Every 五必登 entry of the case, oldest first, with the unit's and the recorder's names."""
-    return db.session.execute(_statements()[2], {"case_id": case_id}).all()
-
-
-def timeline(case, reveal=False, registers=None):
+def timeline(page, reveal=False):
     """Contacts, state changes and 五必登 changes as one list, newest first."""
-    # Column-only rows with the actor's name joined: three statements however long the history.
-    engine = get_engine()
-    registers = register_rows(case.id) if registers is None else registers
-    language = current_language()
-    history, contacts, _registers = _statements()
-    events = [_transition_event(r, engine, language) for r in db.session.execute(history, {"case_id": case.id})]
-    events += [_contact_event(c, language) for c in db.session.execute(contacts, {"case_id": case.id})]
-    events += [_register_event(e, reveal, language) for e in registers]
+    engine, language = get_engine(), current_language()
+    events = [_transition_event(r, engine, language) for r in page.history]
+    events += [_contact_event(c, language) for c in page.contacts]
+    events += [_register_event(e, reveal, language) for e in page.registers]
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
-def context(case, user, revealed_id=None):
-    """Everything the case page template needs."""
-    engine = get_engine()
+def context(page, revealed_id=None):
+    """Everything the case page template needs, from the page's read (workflow.reports.timeline)."""
+    engine, case = get_engine(), page.case
     reveal = revealed_id is not None
-    registers = register_rows(case.id)  # the current entries are among them: one statement for both
-    current = {row.item: row for row in registers if row.is_current}
     statuses = [(item, status, entry, problem, entry_summary(item, entry, reveal))
-                for item, status, entry, problem in registration.statuses(case.id, current)]
+                for item, status, entry, problem in page.statuses]
     actions = [(t.trigger, engine.trigger_label(t.trigger), action_url(case, t.trigger),
-                t.trigger in SECONDARY) for t in engine.available(case, user)]
-    owner = engine.in_scope(user, case)
+                t.trigger in SECONDARY) for t in page.actions]
     return {
         "case": case, "statuses": statuses, "items": ITEMS, "actions": actions,
-        "can_edit": engine.may_edit(case, user), "owner": owner,
-        "may_reveal": may_reveal(case, user), "revealed_id": revealed_id,
-        "timeline": timeline(case, reveal, registers),
+        "can_edit": page.can_edit, "owner": page.owner,
+        "may_reveal": page.may_reveal, "revealed_id": revealed_id,
+        "timeline": timeline(page, reveal),
     }

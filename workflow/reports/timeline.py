@@ -1,0 +1,80 @@
+"""What the case page reads: the case, its 五必登 entries, its history and contacts, and the
+actions allowed now; four statements however long the history (the session is the fifth)."""
+
+import functools
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased, joinedload
+
+from workflow.cases import registration
+from workflow.cases.services import load_case
+from workflow.db import db
+from workflow.models import Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
+from workflow.privacy.reveal import may_reveal
+from workflow.process.engine import get_engine
+
+# What the page shows of the case besides its person, joined into the one statement that loads it.
+LOAD = (joinedload(Case.project), joinedload(Case.org_unit), joinedload(Case.worker),
+        joinedload(Case.handover_to_unit))
+# What entry_problem() and the page's summaries read of a 五必登 entry, besides the unit's name.
+ENTRY_COLUMNS = ("item", "is_current", "source", "recorded_at", "address", "address_kind", "phone",
+                 "backup_name", "backup_phone", "workplace", "work_city", "org_unit_id", "org_note")
+
+# Who did it, by name: an outer join instead of a User object per row. Built once:
+# an alias costs more to build than the statement costs to run.
+ACTOR = aliased(User, name="actor_user")
+ACTOR_NAME = ACTOR.display_name.label("actor")
+CASE_ID = bindparam("case_id")
+
+
+@dataclass
+class CasePage:
+    """The case and what its page shows; rows are column-only, with the actor's name."""
+
+    case: Case
+    registers: list  # every 五必登 entry, oldest first (ENTRY_COLUMNS, org_unit_name, actor)
+    history: list  # trigger, to_state, reason, at, actor
+    contacts: list  # kind, outcome, contacted_at, met_with, notes, actor
+    statuses: list  # [(item, status, current entry, problem)] in the order of the five
+    actions: list  # the transitions the user may fire now, one per trigger
+    can_edit: bool
+    owner: bool
+    may_reveal: bool
+
+
+@functools.cache
+def _statements():
+    """The timeline's three column-only statements, built once per process."""
+    history = (select(TransitionRecord.trigger, TransitionRecord.to_state, TransitionRecord.reason,
+                      TransitionRecord.at, ACTOR_NAME)
+               .outerjoin(ACTOR, TransitionRecord.actor_id == ACTOR.id)
+               .where(TransitionRecord.case_id == CASE_ID).order_by(TransitionRecord.at))
+    contacts = (select(ContactLog.kind, ContactLog.outcome, ContactLog.contacted_at, ContactLog.met_with,
+                       ContactLog.notes, ACTOR_NAME)
+                .outerjoin(ACTOR, ContactLog.user_id == ACTOR.id)
+                .where(ContactLog.case_id == CASE_ID).order_by(ContactLog.contacted_at))
+    registers = (select(*(getattr(RegistrationEntry, key) for key in ENTRY_COLUMNS),
+                        OrgUnit.name.label("org_unit_name"), ACTOR_NAME)
+                 .outerjoin(OrgUnit, OrgUnit.id == RegistrationEntry.org_unit_id)
+                 .outerjoin(ACTOR, RegistrationEntry.recorded_by_id == ACTOR.id)
+                 .where(RegistrationEntry.case_id == CASE_ID).order_by(RegistrationEntry.recorded_at))
+    return history, contacts, registers
+
+
+def case_page(case_id, user):
+    """Read the case page of a case the user may see; raise CaseNotFound otherwise."""
+    case = load_case(case_id, user, options=LOAD)
+    engine = get_engine()
+    history, contacts, registers = _statements()
+    params = {"case_id": case.id}
+    registers = db.session.execute(registers, params).all()  # the current entries are among them
+    current = {row.item: row for row in registers if row.is_current}
+    return CasePage(
+        case=case, registers=registers,
+        history=db.session.execute(history, params).all(),
+        contacts=db.session.execute(contacts, params).all(),
+        statuses=registration.statuses(case.id, current),
+        actions=engine.available(case, user), can_edit=engine.may_edit(case, user),
+        owner=engine.in_scope(user, case), may_reveal=may_reveal(case, user),
+    )
