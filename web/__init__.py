@@ -11,6 +11,7 @@ def init_app(app):
         case_actions,
         case_forms,
         cases,
+        converters,
         health,
         i18n,
         inbox,
@@ -20,6 +21,7 @@ def init_app(app):
         views,
     )
 
+    converters.init_app(app)  # first: every rule below is built with the bounded <int:...>
     CSRFProtect(app)
     i18n.init_app(app)
     auth.init_app(app)
