@@ -2,18 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from forms.base import BaseForm
-from forms.reassign import optional_int
+from forms.fields import optional_id
+from forms.validators import IdRange
 
 
 class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False  # a search: reading only
 
-    user = SelectField(_l("操作人"), coerce=optional_int, validators=[Optional()])
-    case = IntegerField(_l("案件编号"), validators=[Optional(), NumberRange(min=1, message=_l("案件编号应为正整数"))])
+    user = SelectField(_l("操作人"), coerce=optional_id, validators=[Optional()])
+    case = IntegerField(_l("案件编号"), validators=[Optional(), IdRange(_l("案件编号应为正整数"))])
     since = DateField(_l("起始日期"), validators=[Optional()])
     until = DateField(_l("截止日期"), validators=[Optional()])
 

@@ -1,4 +1,4 @@
-"""Fields and validators the worker screens share: local dates, choices, lengths, version."""
+"""Fields and validators the screens share: ids, local dates, choices, lengths, version."""
 
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
@@ -93,21 +93,56 @@ def options(pairs, empty=None):
     return out + [SelectChoice(value, text) for value, text in pairs]
 
 
-def optional_int(value):
-    """Coerce a select's value to int, or None when empty or not a number."""
+# Every id column is an `integer` (PostgreSQL: at most 2**31-1; SQLite holds more), so a
+# larger number names nothing: it is refused before it reaches a query (docs/security.md).
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value):
+    """An id (1..MAX_ID) from an int or a string of digits; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 1 <= value <= MAX_ID else None
+    text = value.strip() if isinstance(value, str) else ""
+    # Length first: int() of 10,000 digits is refused by Python itself, and slow.
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
+        return None
+    return parse_id(int(text))
+
+
+# Query-string and form parameters that carry an id (or a page number) on any screen. Views
+# read some of them with int(); web/views.py answers 404 to a number past MAX_ID in any of
+# them before a view runs, so none reaches a query. A new id parameter belongs here.
+ID_PARAMETERS = frozenset({
+    "case_id", "case", "unit", "project", "worker", "user", "to_worker", "to_unit_id",
+    "org_unit_id", "project_id", "batch_id", "page",
+})
+
+
+def beyond_id_range(value):
+    """Say whether int() would read value as a number no id or page can be (|n| > MAX_ID)."""
+    text = value.strip().lstrip("+-").replace("_", "")
+    # Length first: int() refuses 4,300 digits and more with a ValueError of its own.
+    return text.isdecimal() and (len(text) > len(str(MAX_ID)) or int(text) > MAX_ID)
+
+
+def optional_id(value):
+    """Coerce a select's value: "" (nothing chosen) becomes None; a value not an id is refused.
+
+    The ValueError is the select's "could not coerce" field error, never a 500.
+    """
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    ident = parse_id(value)
+    if ident is None:
+        raise ValueError(value)
+    return ident
 
 
 class ChoiceField(SelectField):
     """A select whose value must be one of its choices; Chosen gives the message."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", optional_int)
+        kwargs.setdefault("coerce", parse_id)  # not an id: None, which Chosen refuses
         super().__init__(label, validators, validate_choice=False, **kwargs)
 
 

@@ -5,19 +5,13 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
 from forms.base import BaseForm
+from forms.fields import optional_id
 from forms.validators import Required
 from workflow.cases.reassign import assignees
 
 
-def optional_int(value):
-    """Coerce a select's value: "" (nothing chosen) becomes None."""
-    if value in (None, ""):
-        return None
-    return int(value)
-
-
 class ReassignForm(BaseForm):
-    to_worker = SelectField(_l("新的责任人"), coerce=optional_int, validators=[Required(_l("请选择新的责任人"))])
+    to_worker = SelectField(_l("新的责任人"), coerce=optional_id, validators=[Required(_l("请选择新的责任人"))])
     note = StringField(_l("备注（可选）"), validators=[Length(max=200, message=_l("备注最多200字"))])
 
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 
 from forms.base import BaseForm
-from forms.reassign import optional_int
+from forms.fields import optional_id
 from forms.validators import Required
 from workflow.cases.reassign import assignees
 from workflow.db import db
@@ -13,8 +13,8 @@ from workflow.models import Project
 
 
 class UploadForm(BaseForm):
-    project = SelectField(_l("动迁项目"), coerce=optional_int, validators=[Required(_l("请选择动迁项目"))])
-    worker = SelectField(_l("责任社区工作者（可选）"), coerce=optional_int)
+    project = SelectField(_l("动迁项目"), coerce=optional_id, validators=[Required(_l("请选择动迁项目"))])
+    worker = SelectField(_l("责任社区工作者（可选）"), coerce=optional_id)
     file = FileField(_l("摸底名单文件"), validators=[
         FileRequired(_l("请选择要导入的文件")),
         FileAllowed(["xlsx", "csv"], _l("只能导入 .xlsx 或 .csv 文件")),

@@ -1,8 +1,9 @@
-"""Validators shared by every form: 身份证号, phone numbers, and required text."""
+"""Validators shared by every form: 身份证号, phone numbers, required text, and ids."""
 
 from flask_babel import gettext as _
 from wtforms.validators import StopValidation, ValidationError
 
+from forms.fields import MAX_ID
 from workflow.privacy.identity import InvalidValue, clean_id_number, clean_mobile, clean_phone
 
 
@@ -50,3 +51,14 @@ class Required:
         if data is None or (isinstance(data, str) and not data.strip()):
             field.errors[:] = []
             raise StopValidation(self.message or _("请填写%(label)s", label=field.label.text))
+
+
+class IdRange:
+    """An IntegerField holding an id: 1..MAX_ID (a larger number names nothing the database holds)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is not None and not 1 <= field.data <= MAX_ID:
+            raise StopValidation(self.message)

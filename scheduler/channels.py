@@ -4,6 +4,7 @@ Each takes a message and the instant, and returns nothing on success; it raises
 ChannelError (the reason is recorded on the attempt) or Skip (no address any more).
 """
 
+import hashlib
 import json
 import smtplib
 import ssl
@@ -58,12 +59,23 @@ def email(message, now):
     mail["Subject"] = message.title
     mail["From"] = cfg["SMTP_SENDER"]
     mail["To"] = formataddr((user.display_name, user.email))
+    mail["Message-ID"] = message_id(message.dedupe_key, cfg["SMTP_SENDER"])
     mail.set_content(_full_text(message))
     try:
         with _smtp(cfg) as server:
             server.send_message(mail)
     except (smtplib.SMTPException, OSError) as exc:
         raise ChannelError(f"SMTP: {type(exc).__name__}: {exc}") from None
+
+
+def message_id(key, sender):
+    """The Message-ID of an outbox message: its key's digest at the sender's domain.
+
+    Delivery is at-least-once (a crash after sending, before recording, sends again);
+    the resend carries the same id, so mail systems can fold the two.
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{sender.rpartition('@')[2] or 'dongqian'}>"
 
 
 def _smtp(cfg):

@@ -5,8 +5,9 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import account, auth, health, i18n, inbox, supervisor, views, worker
+    from web import account, auth, converters, health, i18n, inbox, supervisor, views, worker
 
+    converters.init_app(app)  # first: every rule below is built with the bounded <int:...>
     CSRFProtect(app)
     i18n.init_app(app)
     auth.init_app(app)

@@ -1,9 +1,10 @@
 """What every page shares: error pages, template helpers and response headers."""
 
-from flask import g, render_template, request
+from flask import abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from forms.fields import ID_PARAMETERS, beyond_id_range
 from workflow.models.org import KINDS as UNIT_KINDS
 from workflow.models.user import ROLES
 from workflow.privacy.identity import mask_phone
@@ -25,6 +26,18 @@ def forbidden(_exc):
 
 def csrf_failed(_exc):
     return _error(400, _("表单已过期或来源无效，请刷新页面后重试"))
+
+
+def refuse_ids_out_of_range():
+    """A 404 for an id parameter (query string or form) no database row can have.
+
+    Paths are bounded by web/converters.py; this bounds the ids views read from
+    request.args and request.form themselves, once for the whole app.
+    """
+    for values in (request.args, request.form):
+        for name in ID_PARAMETERS & values.keys():
+            if any(beyond_id_range(v) for v in values.getlist(name)):
+                abort(404)
 
 
 def template_helpers():
@@ -87,6 +100,7 @@ def init_app(app):
     app.register_error_handler(404, not_found)
     app.register_error_handler(403, forbidden)
     app.register_error_handler(CSRFError, csrf_failed)
+    app.before_request(refuse_ids_out_of_range)  # after web.auth's login check
     app.context_processor(template_helpers)
     app.after_request(security_headers)
     trust_proxies(app)

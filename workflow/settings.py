@@ -34,6 +34,15 @@ DEFAULTS = {
     "PII_PREVIOUS_KEYS": [],  # old PII_KEYs still read until `flask pii rotate-key` ran
     "PII_REVEAL_ROLES": ["worker", "supervisor"],  # may show a full ID number, audited
     "PROXY_FIX_X_FOR": 0,  # trusted reverse proxies in front (X-Forwarded-For/-Proto)
+    # What one roster upload may cost (workflow/roster/reader.py, docs/security.md); the
+    # first limit passed refuses the file with a Chinese reason.
+    "ROSTER_MAX_ROWS": 20000,  # data rows of one import
+    "ROSTER_MAX_COLUMNS": 100,  # a value further right refuses the file
+    "ROSTER_MAX_CELLS": 500_000,  # cells read (empty ones too), or declared by <dimension>
+    "ROSTER_MAX_SECONDS": 5,  # reading stops after this long
+    "ROSTER_MAX_UNPACKED_BYTES": 50 * 1024 * 1024,  # .xlsx: the zip members' declared sizes, summed
+    "ROSTER_MAX_ZIP_RATIO": 100,  # .xlsx: declared size / compressed size of a member over 1 MB
+    "ROSTER_MAX_LINE_CHARS": 10_000,  # .csv: one line, or one quoted value over several
     # Scheduler and reminders (docs/scheduler.md); checked by scheduler.settings.
     "SCHEDULER_TIMEZONE": "Asia/Shanghai",  # local time of the digest and of message text
     "REMINDER_LEAD_DAYS": 2,  # remind the worker this many days before a deadline
