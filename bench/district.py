@@ -18,7 +18,7 @@ CITIES = ["北京", "上海", "深圳", "广州", "郑州", "杭州", "苏州", 
 PROJECT_KINDS = [("高铁站片区拆迁", "rail"), ("棚户区改造", "shanty"), ("产业集聚区", "industrial")]
 UNIT_COLUMNS = ("id", "parent_id", "kind", "name", "path", "city", "secretary_name", "secretary_phone", "webhook_url")
 USER_COLUMNS = ("id", "username", "display_name", "password_hash", "role", "org_unit_id", "phone", "email",
-                "active", "session_version", "created_at")
+                "active", "created_at")
 PROJECT_COLUMNS = ("id", "name", "kind", "org_unit_id", "started_on")
 CASES_PER_COMMUNITY = 2500
 COMMUNITIES_PER_STREET = 8
@@ -76,8 +76,7 @@ class District:
     def _user(self, username, role, unit):
         user_id = len(self.users) + 1
         self.users.append((user_id, username, f"{username}", self.password_hash, role, unit.id,
-                           self.synth.mobile(), f"{username}@example.invalid", True, 1,
-                           self.now))
+                           self.synth.mobile(), f"{username}@example.invalid", True, self.now))
         if role in ("worker", "secretary"):
             unit.workers.append(user_id)
         elif role == "supervisor":

@@ -1,18 +1,11 @@
 """Log in and out; load the user of each request; every page needs a login by default."""
 
-import functools
-
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from forms.auth import LoginForm
-from web import ratelimit, sessions
-from workflow.db import db
-from workflow.models import User
-from workflow.models.audit import record
-from workflow.privacy.reveal import scrub
+from web import sessions
+from workflow.accounts.login import log_in, log_out
 
 bp = Blueprint("auth", __name__)
 
@@ -27,8 +20,6 @@ ENDED_MESSAGES = {
     "password": "密码已在其他地方修改，请重新登录",
 }
 
-_dummy_hash = None
-
 
 def load_user():
     """Put the logged-in user and the session row on g, or None; a dead session is dropped."""
@@ -42,11 +33,10 @@ def load_user():
             if ended in ENDED_MESSAGES:
                 flash(_(ENDED_MESSAGES[ended]), "error")
         return
-    user = row.user
-    if not user.active or session.get("session_version") != user.session_version:
+    if not row.user.active:
         session.clear()
         return
-    g.user, g.login_session = user, row
+    g.user, g.login_session = row.user, row
 
 
 def require_login():
@@ -59,21 +49,6 @@ def require_login():
     return None
 
 
-def roles_required(*roles):
-    """Refuse (403) users whose role is not one of roles."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            if g.user is None or g.user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def _safe_next(target):
     """Follow only a local path: no other host, no scheme, no backslash tricks."""
     if (target and target.startswith("/") and not target.startswith("//")
@@ -82,25 +57,8 @@ def _safe_next(target):
     return url_for("cases.index")
 
 
-def authenticate(username, password):
-    """Return the active user with this password, or None; as slow for unknown names."""
-    global _dummy_hash
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        # Hash anyway, so the answer's timing does not tell which usernames exist.
-        _dummy_hash = _dummy_hash or generate_password_hash("not-a-password")
-        check_password_hash(_dummy_hash, password)
-        return None
-    return user if user.check_password(password) else None
-
-
-def throttled(form, attempt, limit):
-    """Refuse an attempt over the limit (429), audited and logged, the password unchecked."""
-    ratelimit.finish(attempt, "throttled")
-    record("login_throttled", address=attempt.address, username=attempt.username, limit=limit)
-    db.session.commit()
-    current_app.logger.warning("login limit reached (%s) for %r from %s", limit, attempt.username,
-                               attempt.address)
+def throttled(form):
+    """Answer an attempt over the limit: 429 with Retry-After, the password unchecked."""
     minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
     flash(_("登录失败次数过多，请%(minutes)s分钟后再试", minutes=minutes), "error")
     response = current_app.make_response((render_template("auth/login.html", form=form), 429))
@@ -114,31 +72,20 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    typed = form.username.data.strip()
-    attempt, limit = ratelimit.begin(scrub(typed)[:50], sessions.client_address())
-    if limit:
-        return throttled(form, attempt, limit)
-    user = authenticate(typed, form.password.data)
-    if user is None:
-        ratelimit.finish(attempt, "failed")
-        record("login_failed", address=attempt.address, username=attempt.username)
-        db.session.commit()
-        current_app.logger.info("failed login for %r from %s", attempt.username, attempt.address)
+    result = log_in(form.username.data.strip(), form.password.data, sessions.client_address(), sessions.user_agent())
+    if result.outcome == "throttled":
+        return throttled(form)
+    if result.outcome == "failed":
         flash(_("用户名或密码错误"), "error")
         return render_template("auth/login.html", form=form)
-    ratelimit.finish(attempt, "ok")
-    sessions.start(user)
-    record("login", user=user, address=attempt.address)
-    db.session.commit()
+    sessions.start(result.token)
     return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.post("/logout")
 def logout():
     """Log out: this session ends on the server, so a captured copy of its cookie is refused."""
-    sessions.revoke(g.login_session, "logout")
-    record("logout", user=g.user, address=sessions.client_address())
-    db.session.commit()
+    log_out(g.login_session, g.user, sessions.client_address())
     session.clear()
     return redirect(url_for("auth.login"))
 

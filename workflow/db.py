@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -60,6 +60,16 @@ def _sqlite_pragmas(dbapi_connection, _connection_record):
 
 
 _sqlite_busy_timeout_ms = 5000
+
+
+def ping():
+    """Ask the database for one row; return the backend's name, or raise (rolled back) when it fails."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()  # leave the session usable for whatever the request does next
+        raise
+    return db.engine.dialect.name
 
 
 def init_app(app):

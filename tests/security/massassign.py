@@ -15,7 +15,7 @@ def mass_assignment_problems(app, synth, actor, cases, foreign_unit, foreign_use
     injected = {
         "state": "closed", "version": "999", "org_unit_id": foreign_unit.id, "org_path": foreign_unit.path,
         "worker_id": foreign_user.id, "handover_to_unit_id": foreign_unit.id, "handover_to_path": foreign_unit.path,
-        "person_id": "1", "project_id": "999", "role": "admin", "active": "0", "session_version": "99",
+        "person_id": "1", "project_id": "999", "role": "admin", "active": "0",
         "user_id": foreign_user.id, "id": "1", "created_at": "2000-01-01",
     }
     problems = []

@@ -4,7 +4,7 @@ import secrets
 
 from sqlalchemy import func, select
 
-from web.sessions import token_hash
+from workflow.accounts.sessions import token_hash
 from workflow.db import db, utcnow
 from workflow.demo.district import PATH
 from workflow.models import AuditEvent, Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
@@ -36,7 +36,6 @@ def sign_in(client, user):
     with client.session_transaction() as cookie:
         cookie.clear()
         cookie["sid"] = token
-        cookie["session_version"] = user.session_version
     return row
 
 

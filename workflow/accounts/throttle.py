@@ -18,6 +18,7 @@ KEEP = timedelta(days=1)
 
 
 def window():
+    """Return how far back failures count."""
     return timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
 
 
@@ -29,7 +30,7 @@ def _failures(condition, since):
 
 
 def begin(username, address, now=None):
-    """Record an attempt; return (attempt, limit) where limit is "account", "address" or None."""
+    """Record an attempt and commit; return (attempt, limit), limit "account", "address" or None."""
     now = now or utcnow()
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - max(KEEP, window())))
     attempt = LoginAttempt(at=now, username=username, address=address, outcome="pending")
