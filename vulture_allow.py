@@ -6,7 +6,7 @@ from scheduler import delivery, jobs
 from workflow.demo import synthetic
 from workflow.models import Case
 from workflow.reports import filters
-from workflow.roster import importer
+from workflow.roster import importer, reader
 
 sink.Sink.driver.autocommit  # psycopg connection attribute: VACUUM needs autocommit on
 delivery.sent_at  # outbox column written as an attribute, read by SQL
@@ -16,3 +16,7 @@ synthetic.wrong_check_digit  # the tests make invalid ID numbers with it
 filters.CaseFilter.with_  # templates build dashboard links with it
 importer.RosterRow.id_shown  # the roster preview template shows it
 Case.last_reason, Case.handover_external  # case columns the effects write; screens read them
+reader.ParserCreate().buffer_text  # expat parser settings and handlers, called by expat
+_parser = reader.ParserCreate()
+_parser.StartElementHandler, _parser.EndElementHandler, _parser.CharacterDataHandler
+_parser.StartDoctypeDeclHandler

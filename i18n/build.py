@@ -16,7 +16,7 @@ CONFIG = os.path.join(ROOT, "i18n", "babel.cfg")
 TEMPLATE = os.path.join(ROOT, "i18n", "messages.pot")
 SOURCES = os.path.join(ROOT, "web", "i18n")
 BUILD = os.path.join(ROOT, "build", "translations")
-KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 SKIP = ("workflow/migrations/",)
 
 

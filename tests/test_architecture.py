@@ -20,8 +20,13 @@ def _python_files(package):
     return sorted(glob.glob(os.path.join(ROOT, package, "**", "*.py"), recursive=True))
 
 
+def _parse(path):
+    with open(path, encoding="utf-8") as handle:
+        return ast.parse(handle.read(), path)
+
+
 def _calls_named(path, name):
-    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    tree = _parse(path)
     return [node.lineno for node in ast.walk(tree)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name]
 
@@ -36,7 +41,7 @@ def test_workflow_never_reads_the_request():
     """The domain gets what the request said as arguments, so commands and the scheduler can call it."""
     found = []
     for path in _python_files("workflow") + _python_files("scheduler"):
-        tree = ast.parse(open(path, encoding="utf-8").read(), path)
+        tree = _parse(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "flask" and \
                     any(alias.name == "request" for alias in node.names):
@@ -52,7 +57,7 @@ def test_every_workflow_package_says_what_it_owns():
     for init in glob.glob(os.path.join(ROOT, "workflow", "*", "__init__.py")):
         if "migrations" in init:
             continue
-        doc = ast.get_docstring(ast.parse(open(init, encoding="utf-8").read()))
+        doc = ast.get_docstring(_parse(init))
         if not doc or len(doc) < 80:
             missing.append(os.path.relpath(init, ROOT))
     assert missing == []

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from forms.auth import LoginForm
 from web import sessions
 from workflow.accounts.login import log_in, log_out
+from workflow.text import N_
 
 bp = Blueprint("auth", __name__)
 
@@ -15,9 +16,9 @@ PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz", "i18n.switch_langu
 
 # Why the user has to log in again, when a session ended on its own.
 ENDED_MESSAGES = {
-    "idle": "长时间未操作，请重新登录",
-    "expired": "登录已超过最长时间，请重新登录",
-    "password": "密码已在其他地方修改，请重新登录",
+    "idle": N_("长时间未操作，请重新登录"),
+    "expired": N_("登录已超过最长时间，请重新登录"),
+    "password": N_("密码已在其他地方修改，请重新登录"),
 }
 
 

@@ -6,9 +6,6 @@ from workflow.db import ping
 
 bp = Blueprint("health", __name__)
 
-# Other parts (the scheduler) add a callable returning a dict of their own state.
-REPORTERS = []
-
 
 @bp.get("/healthz")
 def healthz():
@@ -20,6 +17,7 @@ def healthz():
         current_app.logger.warning("health check: database: %s", exc)
         body["status"] = "error"
         body["database"] = {"state": "error", "error": type(exc).__name__}
-    for reporter in REPORTERS:
+    # Other parts (the scheduler) register a callable returning a dict of their own state.
+    for reporter in current_app.extensions.get("health_reporters", ()):
         body.update(reporter())
     return jsonify(body), 200 if body["status"] == "ok" else 503

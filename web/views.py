@@ -1,6 +1,6 @@
 """What every page shares: error pages, template helpers and response headers."""
 
-from flask import abort, g, render_template, request
+from flask import abort, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -8,6 +8,7 @@ from forms.fields import ID_PARAMETERS, beyond_id_range
 from workflow.models.org import KINDS as UNIT_KINDS
 from workflow.models.user import ROLES
 from workflow.privacy.identity import mask_phone
+from workflow.privacy.reveal import REVEALED_KEY, revealed
 from workflow.process.engine import get_engine
 from workflow.text import current_language, label
 
@@ -96,7 +97,14 @@ def trust_proxies(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
+def keep_revealed(_app, numbers):
+    """Note the ID numbers a request shows on purpose, for the response checks (tests/security)."""
+    if has_request_context():
+        request.environ.setdefault(REVEALED_KEY, set()).update(numbers)
+
+
 def init_app(app):
+    revealed.connect(keep_revealed, app)
     app.register_error_handler(404, not_found)
     app.register_error_handler(403, forbidden)
     app.register_error_handler(CSRFError, csrf_failed)

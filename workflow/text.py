@@ -15,3 +15,8 @@ def current_language():
 def label(pair):
     """Return pair[0] (Chinese) or pair[1] (English) for the current language."""
     return pair[1] if current_language() == "en" else pair[0]
+
+
+def N_(message):
+    """Mark a message for extraction (i18n/build.py); it is translated where shown, with _(value)."""
+    return message

@@ -53,7 +53,7 @@ def reveal(case_id):
     if not form.validate_on_submit():
         return _show(page, form, 422)
     try:
-        number = reveal_id_number(page.case, g.user, form.reason.data)  # stores the audit row first
+        number = reveal_id_number(page.case, g.user, form.reason.data, address=request.remote_addr)  # stores the audit row first
     except NotAllowed as exc:
         return render_template("error.html", code=403, message=exc.message), 403
     except GuardFailed as exc:  # e.g. a one-character reason

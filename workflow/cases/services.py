@@ -39,7 +39,7 @@ class SimilarPeople(ProcessError):
         self.cases = cases
 
 
-def load_case(case_id, user, for_update=False, options=()):
+def load_case(case_id, user, options=()):
     """Return the case if it lies in the user's subtree (or is handed over to it).
 
     The person comes with it (every screen names them, follow-up deadlines read them);

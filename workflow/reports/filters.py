@@ -15,11 +15,12 @@ from workflow.db import db
 from workflow.models import Case, OrgUnit, Project, User
 from workflow.process.engine import get_engine
 from workflow.reports.rollup import subtree_units
+from workflow.text import N_
 
 # Overdue buckets: key -> (more than this many days late, at most this many days late).
 # A case due 5 hours ago is in "1-7": every started day late counts.
 BUCKETS = {"1-7": (0, 7), "8-30": (7, 30), "gt30": (30, None)}
-BUCKET_LABELS = {"1-7": "1–7天", "8-30": "8–30天", "gt30": "30天以上"}
+BUCKET_LABELS = {"1-7": N_("1–7天"), "8-30": N_("8–30天"), "gt30": N_("30天以上")}
 OVERDUE_ANY = "any"
 
 

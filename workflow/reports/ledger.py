@@ -63,7 +63,7 @@ def export(case_filter, viewer, now, full=False, address=None, reason=None):
     units = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name)).all())
     for chunk in _chunks(case_filter, now):
         entries = _current_entries([row[0].id for row in chunk])
-        numbers = reveal_id_numbers([row[0] for row in chunk], viewer, reason) if full else {}
+        numbers = reveal_id_numbers([row[0] for row in chunk], viewer, reason, address=address) if full else {}
         for case, person, project, worker in chunk:
             count += 1
             values = _values(count, case, person, project, worker, entries.get(case.id, {}), units, full)
