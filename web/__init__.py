@@ -14,6 +14,7 @@ def init_app(app):
         health,
         i18n,
         inbox,
+        member,
         people,
         search,
         supervisor,
@@ -30,3 +31,4 @@ def init_app(app):
     for module in (case_actions, case_forms, people, search):  # the worker screens
         app.register_blueprint(module.bp)
     supervisor.init_app(app)
+    member.init_app(app)  # the member link: /m/<token> and 成员自报
