@@ -91,6 +91,8 @@ def issue(case, actor, *, email=None, to_group=False, now=None):
     unit = webhook_unit(case.org_path) if to_group else None
     if to_group and unit is None:
         raise NotAllowed(_("本单位及上级单位都没有配置联络群机器人，不能发送到联络群"))
+    if to_group and not current_app.config.get("PUBLIC_BASE_URL"):
+        raise NotAllowed(_("未设置系统访问地址（PUBLIC_BASE_URL），不能把链接发送到联络群"))
     _end_all(case.id, "reissued", now)
     token = secrets.token_urlsafe(16)
     link = MemberLink(case_id=case.id, token_hash=token_hash(token), created_at=now, created_by_id=actor.id,
