@@ -6,7 +6,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from forms.fields import CaseForm, Chosen, LocalDateField, MaxLength, NotFuture, local_today, options
 from forms.validators import Mobile, Required
 from workflow.cases.registration import ADDRESS_KINDS
-from workflow.models.contact import KINDS, OUTCOMES
+from workflow.models.contact import OUTCOMES, WORKER_KINDS
 from workflow.text import label
 
 
@@ -25,6 +25,6 @@ class FollowUpForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = options((k, label(v)) for k, v in KINDS.items())
+        self.kind.choices = options((k, label(v)) for k, v in WORKER_KINDS.items())
         self.outcome.choices = options((k, label(v)) for k, v in OUTCOMES.items())
         self.new_address_kind.choices = options((k, label(v)) for k, v in ADDRESS_KINDS.items())

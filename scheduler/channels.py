@@ -17,6 +17,7 @@ from flask import current_app
 
 from workflow.cases import registration
 from workflow.db import db
+from workflow.member import links
 from workflow.models import InboxItem
 from workflow.outbox import insert_ignoring
 
@@ -33,7 +34,7 @@ def _full_text(message):
     """Body plus an absolute link when PUBLIC_BASE_URL is set."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     if base and message.link:
-        return f"{message.body}\n{base}{message.link}"
+        return f"{message.body}\n{base}{links.opened(message.link)}"  # a member link is sealed until now
     return message.body
 
 

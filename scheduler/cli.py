@@ -15,7 +15,8 @@ from workflow.db import db, utcnow
 group = AppGroup("scheduler", help="The reminder scheduler: its own process, one leader.")
 
 # The order of a run-once: write reminders and digests, then deliver them.
-ONCE = (("scan_due", jobs.scan_due), ("daily_digest", jobs.daily_digest), ("deliver", jobs.deliver_due))
+ONCE = (("scan_due", jobs.scan_due), ("daily_digest", jobs.daily_digest), ("member_checkins", jobs.member_checkins),
+        ("deliver", jobs.deliver_due))
 
 
 @group.command("run")
@@ -47,6 +48,8 @@ def run_once(at):
         jobs.bind(current_app._get_current_object(), holder=jobs.holder_name("run-once "))
         click.echo(f"as of {local(instant)} {current_app.config['SCHEDULER_TIMEZONE']} ({instant.isoformat()})")
         for job_id, job in ONCE:
+            if job_id == "member_checkins" and not current_app.config["MEMBER_CHECKIN_REMINDERS"]:
+                continue
             click.echo(f"{job_id}: {job(instant).describe()}")
     finally:
         lock.release()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import delivery, digest, scan
+from scheduler import delivery, digest, member_reminders, scan
 from scheduler.settings import parse_clock, parse_instant
 from workflow.db import db, utcnow
 from workflow.models import SchedulerHeartbeat, SchedulerJob
@@ -73,6 +73,11 @@ def scan_due(at=None):
 def daily_digest(at=None):
     """Write each worker's digest for the latest digest time at or before at."""
     return _run("daily_digest", digest.run, at)
+
+
+def member_checkins(at=None):
+    """Ask members whose follow-up comes due to check in themselves (MEMBER_CHECKIN_REMINDERS)."""
+    return _run("member_checkins", member_reminders.run, at)
 
 
 def deliver_due(at=None):
@@ -135,6 +140,9 @@ def specs(config):
     return [
         JobSpec("scan_due", scan_due, IntervalTrigger(minutes=config["REMINDER_SCAN_MINUTES"], timezone=zone), True),
         JobSpec("daily_digest", daily_digest, CronTrigger(hour=clock.hour, minute=clock.minute, timezone=zone), False),
+        *([JobSpec("member_checkins", member_checkins,  # only when on: docs/member-link.md
+                   IntervalTrigger(minutes=config["REMINDER_SCAN_MINUTES"], timezone=zone), True)]
+          if config["MEMBER_CHECKIN_REMINDERS"] else []),
         JobSpec("deliver", deliver_due, IntervalTrigger(seconds=config["DELIVERY_INTERVAL_SECONDS"], timezone=zone), True),
         JobSpec("heartbeat", heartbeat, IntervalTrigger(seconds=config["SCHEDULER_HEARTBEAT_SECONDS"], timezone=zone), True),
     ]

@@ -5,7 +5,7 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import account, auth, converters, health, i18n, inbox, supervisor, views, worker
+    from web import account, auth, converters, health, i18n, inbox, member, supervisor, views, worker
 
     converters.init_app(app)  # first: every rule below is built with the bounded <int:...>
     CSRFProtect(app)
@@ -17,3 +17,4 @@ def init_app(app):
         app.register_blueprint(module.bp)
     worker.init_app(app)
     supervisor.init_app(app)
+    member.init_app(app)  # the member link: /m/<token> and 成员自报

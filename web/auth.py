@@ -12,7 +12,8 @@ bp = Blueprint("auth", __name__)
 
 # Endpoints an anonymous visitor may reach; everything else redirects to login.
 # tests/test_security_routes.py pins this set: adding to it is a reviewed decision.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz", "i18n.switch_language"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz", "i18n.switch_language",
+                    "member.open_link", "member.answer", "member.send"}  # the card's link: web/member
 
 # Why the user has to log in again, when a session ended on its own.
 ENDED_MESSAGES = {

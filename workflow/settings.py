@@ -76,6 +76,19 @@ DEFAULTS = {
     "SCHEDULER_MISFIRE_GRACE_SECONDS": 12 * 3600,  # downtime shorter than this is caught up
     "SCHEDULER_LEADER_RETRY_SECONDS": 5,  # how often a waiting scheduler tries the lock
     "SCHEDULER_LOCK_FILE": None,  # SQLite: default <database file>.scheduler.lock
+    # The member's own link on the contact card (docs/member-link.md).
+    "MEMBER_LINK_DAYS": 730,  # a card's link works this long after it was issued
+    "MEMBER_VISIT_MINUTES": 15,  # a verified visit of the member page lasts this long
+    "MEMBER_VERIFY_MAX_FAILURES": 5,  # wrong answers in a row that lock a link
+    "MEMBER_VERIFY_MAX_PER_ADDRESS": 20,  # wrong answers from one address in the window, then refused
+    "MEMBER_VERIFY_WINDOW_MINUTES": 15,
+    "MEMBER_CHECKIN_REMINDERS": False,  # ask members to 平安报到 when their follow-up comes due
+    "MEMBER_CHECKIN_CHANNELS": ["webhook", "email", "sms"],  # how they are asked, where possible
+    "SMS_GATEWAY_URL": None,  # SMS is off until set: JSON over HTTP POST (docs/member-link.md)
+    "SMS_GATEWAY_USERNAME": None,  # HTTP Basic credentials of the gateway account
+    "SMS_GATEWAY_PASSWORD": None,
+    "SMS_SIGN": "【动迁登记跟踪】",  # the registered signature the text starts with
+    "SMS_TIMEOUT_SECONDS": 10,
 }
 
 

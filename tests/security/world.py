@@ -163,6 +163,20 @@ def import_batch_of(user_id, unit_id, case):
     return first_id(ImportBatch, user_id=user_id)
 
 
+def member_report_of(case):
+    """A pending self-report (a workplace change) of the case, as a member would send it."""
+    from workflow.models import MemberLink, MemberReport
+
+    if first_id(MemberReport, case_id=case.id) is None:
+        link = MemberLink(case_id=case.id, token_hash=f"probe-{case.id}-".ljust(64, "0"), failures=0)
+        db.session.add(link)
+        db.session.flush()
+        db.session.add(MemberReport(case_id=case.id, link_id=link.id, kind="change", item="workplace",
+                                    values={"workplace": "探测物流园"}, status="pending", submission_id="probe"))
+        db.session.commit()
+    return first_id(MemberReport, case_id=case.id)
+
+
 def foreign_inbox_item(case, viewer):
     return inbox_item_of(outside(home_user(case), viewer), case)
 
@@ -175,6 +189,7 @@ def foreign_import_batch(case, viewer):
 RESOLVERS = {
     "item": foreign_inbox_item,
     "batch": foreign_import_batch,
+    "report": lambda case, viewer: member_report_of(case),
     "case": lambda case, viewer: case.id,
     "person": lambda case, viewer: case.person_id,
     "unit": lambda case, viewer: case.org_unit_id,

@@ -4,6 +4,7 @@ from workflow.models.audit import AuditEvent
 from workflow.models.case import Case
 from workflow.models.contact import ContactLog
 from workflow.models.history import TransitionRecord
+from workflow.models.member import MemberAttempt, MemberLink, MemberReport, SmsReceipt
 from workflow.models.org import OrgUnit
 from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxMessage
 from workflow.models.people import Person, Project
@@ -21,6 +22,9 @@ __all__ = [
     "Delivery",
     "DeliveryAttempt",
     "InboxItem",
+    "MemberAttempt",
+    "MemberLink",
+    "MemberReport",
     "HealthSnapshot",
     "ImportBatch",
     "LoginAttempt",
@@ -31,6 +35,7 @@ __all__ = [
     "RegistrationEntry",
     "SchedulerHeartbeat",
     "SchedulerJob",
+    "SmsReceipt",
     "TransitionRecord",
     "User",
     "UserSession",

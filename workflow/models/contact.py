@@ -12,7 +12,11 @@ KINDS = {
     "phone": ("电话", "Phone call"),
     "wechat": ("微信", "WeChat"),
     "org_life": ("组织生活", "Organisational life"),
+    "self": ("本人报到", "Checked in themselves"),
 }
+# Written by the member on their own page (workflow/member), never offered to a worker.
+MEMBER_KINDS = ("self",)
+WORKER_KINDS = {kind: pair for kind, pair in KINDS.items() if kind not in MEMBER_KINDS}
 OUTCOMES = {
     "reached": ("已联系上", "Reached"),
     "not_reached": ("未联系上", "Not reached"),

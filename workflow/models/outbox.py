@@ -19,6 +19,12 @@ KINDS = {
     "org_life": ("组织生活提醒", "Organisational life"),
     "sent_back": ("退回修改", "Sent back"),
     "notice": ("通知", "Notice"),
+    # The member link (workflow/member, scheduler/member_reminders.py).
+    "member_link": ("联系卡链接", "Contact card link"),
+    "member_locked": ("成员链接锁定", "Member link locked"),
+    "self_report": ("成员自报", "Self-report"),
+    "checkin_request": ("报到提醒", "Check-in request"),
+    "no_channel": ("无可用联系渠道", "No working channel"),
 }
 
 # Delivery states: pending (waiting for its next attempt), sent, failed (gave up),

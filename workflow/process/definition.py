@@ -12,6 +12,10 @@ TRANSITION_KEYS = {
     "conditions", "unless", "after", "reason", "scope",
 }
 REASONS = {None, "required", "optional"}
+# [settings] with their defaults; the state lists must name states of the file.
+SETTING_DEFAULTS = {"miss_limit": 3, "self_checkin_counts": True,
+                    "member_link_ends_in": ["transferred", "closed"], "self_reports_frozen_in": ["in_review"]}
+STATE_LIST_SETTINGS = ("member_link_ends_in", "self_reports_frozen_in")
 SCOPES = {"owner", "receiver"}
 
 
@@ -126,10 +130,25 @@ def load(path, guards, conditions, effects):
             raise lines.error(f"rhythm.{kind}: a whole number of days above 0 is required")
     definition = Definition(
         name=process.get("name", "process"), initial=initial, states=states,
-        transitions=transitions, rhythm=rhythm, settings=data.get("settings", {}),
+        transitions=transitions, rhythm=rhythm, settings=_read_settings(data, states, lines),
     )
     _check_reachable(definition, lines)
     return definition
+
+
+def _read_settings(data, states, lines):
+    """The [settings] table over the defaults; a wrong type or unknown state is an error."""
+    settings = {**SETTING_DEFAULTS, **data.get("settings", {})}
+    if not isinstance(settings["self_checkin_counts"], bool):
+        raise lines.error("settings.self_checkin_counts: true or false is required")
+    for key in STATE_LIST_SETTINGS:
+        value = settings[key]
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            raise lines.error(f"settings.{key}: a list of state names is required")
+        for name in value:
+            if name not in states:
+                raise lines.error(f"settings.{key}: unknown state {name!r}")
+    return settings
 
 
 def _read_states(data, lines):
