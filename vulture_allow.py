@@ -4,7 +4,9 @@
 from bench import registry, sink
 from scheduler import delivery, jobs
 from workflow.demo import synthetic
+from workflow.member import page as member_page
 from workflow.models import Case
+from workflow.models.member import MemberReport
 from workflow.reports import filters
 from workflow.roster import importer, reader
 
@@ -20,3 +22,5 @@ reader.ParserCreate().buffer_text  # expat parser settings and handlers, called 
 _parser = reader.ParserCreate()
 _parser.StartElementHandler, _parser.EndElementHandler, _parser.CharacterDataHandler
 _parser.StartDoctypeDeclHandler
+member_page.Contacts.secretary, member_page.Contacts.worker_phone  # the member page template shows them
+MemberReport.decided_at, MemberReport.decided_by_id, MemberReport.contact_log_id  # columns written, read by SQL

@@ -8,8 +8,9 @@ from workflow.member.links import current
 from workflow.outbox import webhook_unit
 from workflow.privacy.identity import InvalidValue, clean_mobile
 from workflow.process.engine import get_engine
+from workflow.text import N_
 
-LABELS = {"webhook": "联络群机器人", "email": "电子邮件", "sms": "短信"}
+LABELS = {"webhook": N_("联络群机器人"), "email": N_("电子邮件"), "sms": N_("短信")}
 
 
 def member_mobile(case_id):

@@ -7,7 +7,7 @@ change, 组织生活, transfer, resettled), unique per case and client submissio
 sms_receipts what the SMS gateway answered per delivery.
 
 Revision ID: 0009_member_link
-Revises: 0008_drop_session_version (0007_scan_sources until merged)
+Revises: 0008_drop_session_version
 Create Date: 2026-12-02 09:50:05.435762
 
 """
