@@ -4,9 +4,9 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 
 from forms.member import LinkForm, RejectForm
-from web.case_forms import card_facts
-from web.form_flow import case_or_404
 from web.member.qr import svg
+from web.worker.form_flow import case_or_404
+from workflow.cases.registration import card_facts
 from workflow.errors import CaseNotFound, Conflict, GuardFailed, ProcessError
 from workflow.member import decisions, links, page
 from workflow.member.channels import member_channels
