@@ -96,7 +96,7 @@ def prepare_postgresql(args, out):
     if args.pg_url:
         base = args.pg_url
     else:
-        from tests.pgserver import available
+        from tests.support.pgserver import available
 
         if not available():
             raise SystemExit("PostgreSQL binaries not found (initdb, pg_ctl, postgres); use --pg-url")
@@ -120,7 +120,7 @@ def durable_server():
 
     The suite turns durability off for speed; a benchmark of commits must not.
     """
-    from tests.pgserver import PgServer, find_bin
+    from tests.support.pgserver import PgServer, find_bin
 
     server = PgServer()
     server._run(find_bin("initdb"), "-D", server.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8",
@@ -170,7 +170,7 @@ def machine():
 
 
 def _pg_version():
-    from tests.pgserver import find_bin
+    from tests.support.pgserver import find_bin
 
     postgres = find_bin("postgres")
     if not postgres:

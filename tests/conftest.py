@@ -14,9 +14,9 @@ import psycopg
 import pytest
 
 from i18n import build
-from tests import pgserver
-from tests.factories import PASSWORD, TEST_CONFIG, Factory
-from tests.security.pii_scan import pii_scan, pytest_configure, pytest_terminal_summary  # noqa: F401  (scans every response and log line)
+from tests.support import pgserver
+from tests.support.factories import PASSWORD, TEST_CONFIG, Factory
+from tests.support.security.pii_scan import pii_scan, pytest_configure, pytest_terminal_summary  # noqa: F401  (scans every response and log line)
 from workflow import MIGRATIONS
 from workflow.db import db
 from wsgi import create_app

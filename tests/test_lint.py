@@ -1,10 +1,9 @@
 """ruff and vulture run as part of the suite, so style problems and dead code fail the build like bugs do."""
 
-import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.support import ROOT
 
 
 def run(*args):

@@ -3,7 +3,7 @@
 import os
 
 from i18n import build
-from tests.factories import TEST_CONFIG
+from tests.support.factories import TEST_CONFIG
 from wsgi import create_app
 
 

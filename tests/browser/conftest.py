@@ -12,11 +12,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from tests.support.browser import PHONE
 from workflow.db import db
 
 CHROMIUM = os.environ.get("DONGQIAN_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-output", "screenshots")
-PHONE = {"width": 390, "height": 844}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -71,21 +70,3 @@ def phone(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def login(page, username="demo-worker"):
-    from tests.factories import PASSWORD
-
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def screenshot(page, name, backend):
-    """Save a full-page screenshot as test-output/screenshots/<backend>-<name>.png."""
-    os.makedirs(SCREENSHOTS, exist_ok=True)
-    path = os.path.join(SCREENSHOTS, f"{backend}-{name}.png")
-    page.screenshot(path=path, full_page=True)
-    return path

@@ -3,14 +3,14 @@
 from playwright.sync_api import expect
 
 from scheduler import jobs
-from tests.browser.conftest import login, screenshot
+from tests.support.browser import login, screenshot
 from workflow.db import db
 from workflow.outbox import notify
 
 
 def test_worker_reads_a_sent_back_notice_from_the_bell_on_a_phone(phone, live_app, backend):
     with live_app.app_context():
-        from tests.factories import Factory
+        from tests.support.factories import Factory
 
         case = Factory(live_app).case("in_review")
         name, case_id = case.person.name, case.id

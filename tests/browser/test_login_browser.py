@@ -4,12 +4,12 @@ import os
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, screenshot
+from tests.support.browser import login, screenshot
 
 
 def test_worker_logs_in_on_a_phone_and_sees_due_work(phone, live_app, backend):
     with live_app.app_context():
-        from tests.factories import Factory
+        from tests.support.factories import Factory
 
         name = Factory(live_app).case("identified").person.name
     login(phone)

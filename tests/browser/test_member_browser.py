@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, login, screenshot
-from tests.factories import Factory
+from tests.support.browser import PHONE, login, screenshot
+from tests.support.factories import Factory
 from workflow.cases import registration
 from workflow.db import db
 from workflow.models import Case

@@ -4,11 +4,11 @@ import os
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, screenshot
-from tests.factories import Factory
-from tests.security.payloads import PAYLOADS
-from tests.security.routes import all_rules, build, int_args
-from tests.security.world import own_values
+from tests.support.browser import login, screenshot
+from tests.support.factories import Factory
+from tests.support.security.payloads import PAYLOADS
+from tests.support.security.routes import all_rules, build, int_args
+from tests.support.security.world import own_values
 from workflow.db import db
 from workflow.models import Case
 
@@ -52,7 +52,7 @@ def test_no_page_violates_the_content_security_policy(phone, live_app, backend):
 
 
 def test_hostile_names_and_notes_stay_text_in_the_browser(phone, live_app):
-    from tests.test_security_xss import hostile_case
+    from tests.security.test_security_xss import hostile_case
 
     with live_app.app_context():
         make = Factory(live_app)

@@ -3,12 +3,12 @@
 import os
 from datetime import timedelta
 
-from tests.browser.conftest import login, screenshot
+from tests.support.browser import login, screenshot
 from workflow.db import db, utcnow
 
 
 def _seed(live_app):
-    from tests.factories import Factory
+    from tests.support.factories import Factory
 
     with live_app.app_context():
         make = Factory(live_app)

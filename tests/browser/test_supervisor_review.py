@@ -4,12 +4,12 @@ import os
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, screenshot
+from tests.support.browser import login, screenshot
 from workflow.db import db
 
 
 def _seed(live_app):
-    from tests.factories import Factory
+    from tests.support.factories import Factory
 
     with live_app.app_context():
         make = Factory(live_app)

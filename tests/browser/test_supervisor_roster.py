@@ -1,7 +1,7 @@
 """A supervisor imports a roster on a phone: the preview names each bad row; a clean one imports."""
 
-from tests.browser.conftest import login, screenshot
-from tests.factories import roster_bytes
+from tests.support.browser import login, screenshot
+from tests.support.factories import roster_bytes
 from workflow.db import db
 from workflow.demo.synthetic import Synth, wrong_check_digit
 

@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, screenshot
+from tests.support.browser import login, screenshot
 from workflow.demo.synthetic import Synth, wrong_check_digit
 
 NAME = "试点张桂兰"
@@ -199,7 +199,7 @@ def some_work_due(app):
     """A few cases of the worker's subtree, one of them overdue, for the list to show."""
     from datetime import timedelta
 
-    from tests.factories import Factory
+    from tests.support.factories import Factory
     from workflow.db import db
 
     with app.app_context():

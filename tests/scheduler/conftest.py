@@ -1,18 +1,17 @@
 """Scheduler fixtures: explicit instants, a real SMTP server and a real robot on loopback."""
 
 import json
-import socket
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from scheduler import jobs
+from tests.support import free_port, frozen  # noqa: F401  (frozen: the scheduler tests import it from here)
 from workflow.db import db
 from workflow.models import OutboxMessage
 
@@ -22,11 +21,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def local(*args):
     """An aware instant in Asia/Shanghai: local(2026, 12, 1, 8, 30)."""
     return datetime(*args, tzinfo=SHANGHAI)
-
-
-def frozen(when):
-    """Stop the clock at when (for making cases whose deadlines are then exact)."""
-    return time_machine.travel(when, tick=False)
 
 
 def outbox(kind=None):
@@ -44,11 +38,6 @@ def run(app):
     jobs.bind(app, scheduler=None, lock=None, started_at=None, holder="test")
     return jobs
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Mailbox:

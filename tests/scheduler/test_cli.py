@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from scheduler import jobs, runner
-from tests.factories import TEST_CONFIG
 from tests.scheduler.conftest import frozen, local
+from tests.support.factories import TEST_CONFIG
 from workflow.db import db
 from workflow.models import Delivery, InboxItem
 from workflow.settings import ConfigError

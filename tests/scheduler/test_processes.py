@@ -15,9 +15,8 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.factories import TEST_CONFIG
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.support import ROOT
+from tests.support.factories import TEST_CONFIG
 
 
 class Scheduler:

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from scheduler import scan
-from tests.factories import add_user
 from tests.scheduler.conftest import frozen, local, outbox
+from tests.support.factories import add_user
 from workflow.cases import reassign, services
 from workflow.db import db
 from workflow.process.engine import get_engine

@@ -1,0 +1,60 @@
+"""A missing or wrong setting stops start-up with one line that names it."""
+
+import pytest
+
+from tests.support.factories import TEST_CONFIG
+from workflow.settings import ConfigError
+from wsgi import create_app
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY is not set"),
+        ({"PII_KEY": None}, "PII_KEY is not set"),
+        ({"PII_KEY": "not base64!"}, "PII_KEY is not valid base64"),
+        ({"PII_KEY": "c2hvcnQ="}, "PII_KEY must decode to 32 bytes, not 5"),
+        ({"SQLALCHEMY_DATABASE_URI": "mysql://x"}, "SQLALCHEMY_DATABASE_URI: unsupported database 'mysql'"),
+        ({"PROCESS_DEFINITION": "/nowhere.toml"}, "PROCESS_DEFINITION: no such file /nowhere.toml"),
+    ],
+)
+def test_bad_setting_stops_start_up_naming_it(tmp_path, monkeypatch, override, message):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError) as err:
+        create_app({**TEST_CONFIG, **override})
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_environment_overrides_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DONGQIAN_CASES_PER_PAGE", "7")
+    app = create_app(dict(TEST_CONFIG))
+    assert app.config["CASES_PER_PAGE"] == 7
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/dongqian.sqlite3"
+
+
+def test_instance_config_file_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "config.py").write_text(
+        f"SECRET_KEY = 'from-file'\nPII_KEY = {TEST_CONFIG['PII_KEY']!r}\nCASES_PER_PAGE = 9\n")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-file" and app.config["CASES_PER_PAGE"] == 9
+
+
+def test_missing_instance_config_stops_with_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DONGQIAN_SECRET_KEY", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        create_app()
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        "dongqian: cannot start: SECRET_KEY is not set: put it in instance/config.py or DONGQIAN_SECRET_KEY\n")
+
+
+def test_wrong_environment_setting_stops_with_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "config.py").write_text(f"SECRET_KEY = 'x'\nPII_KEY = {TEST_CONFIG['PII_KEY']!r}\n")
+    monkeypatch.setenv("DONGQIAN_PII_KEY", "bad")
+    with pytest.raises(SystemExit):
+        create_app()
+    assert capsys.readouterr().err == "dongqian: cannot start: PII_KEY is not valid base64\n"
