@@ -48,8 +48,9 @@ run: demo
 system-deps:
 	bash .ci/system-deps.sh
 
+# Two xdist workers (two cores); the 15 slowest tests are listed at the end.
 test: install system-deps translations
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --durations=15 $(TEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

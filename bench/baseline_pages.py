@@ -1,4 +1,4 @@
-"""The baseline's SQL: the statements web/worklist.py and web/case_page.py send, as text.
+"""The baseline's SQL: the statements workflow/reports/due_list.py and timeline.py send, as text.
 
 `{under}` is the subtree match the real pages use (workflow/subtree.py): GLOB 'path*'
 on SQLite, LIKE 'path%' on PostgreSQL; `?` becomes the driver's placeholder. The

@@ -1,6 +1,6 @@
 """The baseline's row work: 五必登 statuses, the one timeline and deadline badges, as plain Python.
 
-The same checks as workflow/registration.py and web/case_page.py, without Babel or the ORM.
+The same checks as workflow/cases/registration.py and web/worker/case_page.py, without Babel or the ORM.
 """
 
 import phonenumbers
