@@ -76,7 +76,7 @@ def issue(case_id):
     case = case_or_404(case_id)
     form = LinkForm()
     if not form.validate():
-        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+        flash("；".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("case_forms.card", case_id=case.id))
     try:
         token = links.issue(case, g.user, email=form.email.data, to_group=form.to_group.data)
