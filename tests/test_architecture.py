@@ -61,3 +61,14 @@ def test_every_workflow_package_says_what_it_owns():
         if not doc or len(doc) < 80:
             missing.append(os.path.relpath(init, ROOT))
     assert missing == []
+
+
+def test_every_expected_error_says_which_message():
+    # A bare pytest.raises(X) passes on any X, including the wrong refusal for the right reason.
+    bare = [f"{path}:{node.lineno}"
+            for path in _python_files("tests")
+            for node in ast.walk(_parse(path))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "raises"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "pytest"
+            and not any(keyword.arg == "match" for keyword in node.keywords)]
+    assert bare == [], "pytest.raises without match=: " + ", ".join(bare)

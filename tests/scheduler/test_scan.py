@@ -145,7 +145,7 @@ def test_crash_mid_scan_then_rerun_writes_each_reminder_once(run, app, make, mon
         return real_enqueue(messages, now)
 
     monkeypatch.setattr(scan, "enqueue_many", crash_on_second_batch)
-    with app.app_context(), pytest.raises(RuntimeError):
+    with app.app_context(), pytest.raises(RuntimeError, match="scheduler killed"):
         scan.run(now, batch=2)
     assert len(outbox()) == 2  # the first batch was committed, the rest died with the crash
     monkeypatch.setattr(scan, "enqueue_many", real_enqueue)

@@ -23,7 +23,7 @@ def rows(app, make):
 
 
 def refused(statement):
-    with pytest.raises(DatabaseError) as err:
+    with pytest.raises(DatabaseError, match="append-only") as err:
         db.session.execute(statement)
         db.session.commit()
     db.session.rollback()
@@ -47,7 +47,7 @@ def test_the_orm_cannot_rewrite_history_either(rows):
     refused(delete(TransitionRecord).where(TransitionRecord.case_id == rows.id))
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "test_event"))
     event.detail = {"note": "rewritten"}
-    with pytest.raises(DatabaseError):
+    with pytest.raises(DatabaseError, match="append-only"):
         db.session.commit()
     db.session.rollback()
     assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "test_event")) == {"note": "original"}

@@ -69,7 +69,7 @@ def test_an_interrupted_run_is_finished_by_running_it_again(app, runner, people,
         return real_encrypt(plain, master)
 
     monkeypatch.setattr(keyrotation.pii, "encrypt", failing_encrypt)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="power cut"):
         keyrotation.rotate(batch_size=2)
     db.session.rollback()
     done = [pii.under_current_key(p.id_cipher) for p in rows()]
@@ -87,7 +87,7 @@ def test_lookups_find_rows_not_yet_rotated_so_no_duplicate_slips_in(app, people,
     switch_key(app)  # new key configured, rotation not run yet
     number = next(iter(people.values()))
     assert services.find_person(number) is not None
-    with pytest.raises(services.DuplicateCase):
+    with pytest.raises(services.DuplicateCase, match="此人在该项目中已有案件"):
         services.list_person(make.user("demo-worker"), project=make.project(), org_unit=make.unit("绿苑小区楼院党支部"),
                              name="重复", id_number=number, is_party_member=False)
 

@@ -70,15 +70,15 @@ def test_a_reason_that_quotes_the_number_is_stored_masked(app, make):
     assert number not in event.detail["reason"] and case.person.id_masked in event.detail["reason"]
 
 
-@pytest.mark.parametrize("username, reason, error", [
-    ("qingjiang-worker", "核对", CaseNotFound),   # another subtree: as if it did not exist
-    ("demo-admin", "核对", NotAllowed),            # role not in PII_REVEAL_ROLES
-    ("beijing-secretary", "核对", CaseNotFound),
-    ("demo-worker", "  ", GuardFailed),            # no reason
+@pytest.mark.parametrize("username, reason, error, message", [
+    ("qingjiang-worker", "核对", CaseNotFound, "没有找到该案件"),   # another subtree: as if it did not exist
+    ("demo-admin", "核对", NotAllowed, "您的角色不能查看完整身份证号"),  # role not in PII_REVEAL_ROLES
+    ("beijing-secretary", "核对", CaseNotFound, "没有找到该案件"),
+    ("demo-worker", "  ", GuardFailed, "请填写查看完整身份证号的原因"),  # no reason
 ])
-def test_reveal_refusals_write_no_audit_row(app, make, username, reason, error):
+def test_reveal_refusals_write_no_audit_row(app, make, username, reason, error, message):
     case = make.case("registered")
-    with pytest.raises(error):
+    with pytest.raises(error, match=message):
         reveal.reveal_id_number(case, make.user(username), reason)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("reveal%"))) is None
 
@@ -87,7 +87,7 @@ def test_reveal_roles_are_a_setting(app, make):
     case = make.case("registered")
     app.config["PII_REVEAL_ROLES"] = ["admin"]
     assert reveal.reveal_id_number(case, make.user("demo-admin"), "系统核查")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="您的角色不能查看完整身份证号"):
         reveal.reveal_id_number(case, make.user("demo-worker"), "核对")
 
 
@@ -106,7 +106,7 @@ def test_bulk_reveal_for_an_export_is_one_audit_row_with_ids_and_a_count(app, ma
     assert event.detail["count"] == 2 and event.detail["case_ids"] == [c.id for c in cases]
     assert not any(n in repr(event.detail) for n in numbers.values())
     other = make.case("registered", unit="清江花园楼院党支部", worker="qingjiang-worker")
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(CaseNotFound, match="没有找到该案件"):
         reveal.reveal_id_numbers([cases[0], other], make.user("lvyuan-supervisor"), "会议台账")
 
 

@@ -1,5 +1,7 @@
 """A missing or wrong setting stops start-up with one line that names it."""
 
+import re
+
 import pytest
 
 from tests.support.factories import TEST_CONFIG
@@ -20,7 +22,7 @@ from wsgi import create_app
 )
 def test_bad_setting_stops_start_up_naming_it(tmp_path, monkeypatch, override, message):
     monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(ConfigError, match=re.escape(message)) as err:
         create_app({**TEST_CONFIG, **override})
     assert message in str(err.value) and "\n" not in str(err.value)
 
@@ -44,7 +46,7 @@ def test_instance_config_file_is_read(tmp_path, monkeypatch):
 def test_missing_instance_config_stops_with_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("DONGQIAN_SECRET_KEY", raising=False)
-    with pytest.raises(SystemExit) as exit_:
+    with pytest.raises(SystemExit, match="2") as exit_:
         create_app()
     assert exit_.value.code == 2
     assert capsys.readouterr().err == (
@@ -55,6 +57,6 @@ def test_wrong_environment_setting_stops_with_one_line(tmp_path, monkeypatch, ca
     monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
     (tmp_path / "config.py").write_text(f"SECRET_KEY = 'x'\nPII_KEY = {TEST_CONFIG['PII_KEY']!r}\n")
     monkeypatch.setenv("DONGQIAN_PII_KEY", "bad")
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit, match="2"):
         create_app()
     assert capsys.readouterr().err == "dongqian: cannot start: PII_KEY is not valid base64\n"

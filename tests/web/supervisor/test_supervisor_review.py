@@ -138,7 +138,7 @@ def test_a_failing_notice_writes_nothing(app, make, monkeypatch):
         raise RuntimeError("outbox down")
 
     monkeypatch.setattr(notices, "notify", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="outbox down"):
         review.send_back(case, make.user("demo-supervisor"), "补充材料")
     db.session.refresh(case)
     assert case.state == "in_review"

@@ -1,5 +1,7 @@
 """身份证号 and phone validation: valid numbers pass, each wrong part is named."""
 
+import re
+
 import pytest
 
 from workflow.demo.synthetic import Synth, wrong_check_digit
@@ -30,9 +32,8 @@ def test_generated_numbers_are_valid_and_normalised():
     ],
 )
 def test_invalid_id_numbers_say_which_part_is_wrong(value, message):
-    with pytest.raises(InvalidValue) as err:
+    with pytest.raises(InvalidValue, match=re.escape(message)):
         clean_id_number(value)
-    assert message in str(err.value)
 
 
 def test_mask_id_keeps_region_and_last_four():
@@ -55,9 +56,8 @@ def test_valid_mobiles_are_normalised(value):
     ],
 )
 def test_invalid_mobiles_are_refused(value, message):
-    with pytest.raises(InvalidValue) as err:
+    with pytest.raises(InvalidValue, match=re.escape(message)):
         clean_mobile(value)
-    assert message in str(err.value)
 
 
 def test_landline_accepted_where_any_phone_is_allowed():
@@ -72,7 +72,7 @@ def test_id_errors_are_translated_for_english_users(app):
     from flask_babel import force_locale
 
     with app.test_request_context(), force_locale("en"):
-        with pytest.raises(InvalidValue) as err:
+        with pytest.raises(InvalidValue, match="check digit is wrong") as err:
             clean_id_number(wrong_check_digit(VALID))
     assert str(err.value) == "The ID number's check digit is wrong (last character)"
 

@@ -165,7 +165,7 @@ def test_roles_not_listed_are_refused(make, trigger, source, dest, role):
 def test_submit_without_anything_lists_every_missing_item(make):
     case = make.case("visited")
     case_id = case.id
-    with pytest.raises(GuardFailed) as err:
+    with pytest.raises(GuardFailed, match="还不能执行此操作") as err:
         get_engine().fire(case, "submit", make.user("demo-worker"))
     assert err.value.problems == [
         "五必登：原住址未填写", "五必登：去向住址未填写", "五必登：联系方式未填写",
@@ -180,7 +180,7 @@ def test_submit_with_a_bad_phone_names_the_item(make):
     case = _registered_visit(make)
     services.save_registration(case, make.user("demo-worker"), {
         "contact": {"phone": "1381234567", "backup_name": "张三", "backup_phone": make.mobile()}})
-    with pytest.raises(GuardFailed) as err:
+    with pytest.raises(GuardFailed, match="还不能执行此操作") as err:
         get_engine().fire(case, "submit", make.user("demo-worker"))
     assert err.value.problems == ["五必登：联系方式手机号码无效：应为11位中国大陆手机号"]
 
@@ -199,7 +199,7 @@ def test_send_back_needs_a_reason(make):
 
 def test_hand_over_needs_kind_and_target(make):
     case = make.case("following")
-    with pytest.raises(GuardFailed) as err:
+    with pytest.raises(GuardFailed, match="还不能执行此操作") as err:
         get_engine().fire(case, "hand_over", make.user("demo-worker"))
     assert err.value.problems == ["请选择移交类型：回迁安置或组织关系转出", "请选择接收单位，或填写系统外的接收地"]
 
@@ -213,14 +213,14 @@ def test_hand_over_to_own_unit_is_refused(make):
 
 def test_receipt_only_for_handovers_outside_the_system(make):
     case = handed_over(make, "following")
-    with pytest.raises(GuardFailed) as err:
+    with pytest.raises(GuardFailed, match="还不能执行此操作") as err:
         get_engine().fire(case, "record_receipt", make.user("demo-supervisor"))
     assert err.value.problems == ["接收单位在本系统内，应由对方接收", "请填写回执编号"]
 
 
 def test_external_handover_cannot_be_accepted(make):
     case = handed_over(make, "following", external="外省某社区")
-    with pytest.raises(CaseNotFound):  # nobody in the system receives it
+    with pytest.raises(CaseNotFound, match="没有找到该案件"):  # nobody in the system receives it
         get_engine().fire(case, "accept", make.user("qingjiang-worker"))
 
 
@@ -245,7 +245,7 @@ def test_trigger_not_allowed_in_state_says_so(make):
 def test_user_outside_the_subtree_cannot_fire(make):
     case = make.case("identified")
     log = contact(case, make.user("demo-worker"), kind="visit")
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(CaseNotFound, match="没有找到该案件"):
         get_engine().fire(case, "visit", make.user("qingjiang-worker"), contact=log)
 
 
@@ -266,7 +266,7 @@ def test_accept_moves_the_case_and_its_deadlines_to_the_receiver(make):
     assert case.org_unit_id == receiver.id and case.org_path == receiver.path
     assert case.worker_id == make.user("qingjiang-worker").id
     assert db.session.scalar(select(func.count()).where(TransitionRecord.case_id == case.id)) == history_before + 1
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(CaseNotFound, match="没有找到该案件"):
         services.load_case(case.id, make.user("demo-worker"))
     assert services.load_case(case.id, make.user("qingjiang-worker")) is case
 
