@@ -8,7 +8,7 @@ from workflow.member import page as member_page
 from workflow.models import Case
 from workflow.models.member import MemberReport
 from workflow.reports import filters
-from workflow.roster import importer, reader
+from workflow.roster import importer, xlsx
 
 sink.Sink.driver.autocommit  # psycopg connection attribute: VACUUM needs autocommit on
 delivery.sent_at  # outbox column written as an attribute, read by SQL
@@ -18,8 +18,8 @@ synthetic.wrong_check_digit  # the tests make invalid ID numbers with it
 filters.CaseFilter.with_  # templates build dashboard links with it
 importer.RosterRow.id_shown  # the roster preview template shows it
 Case.last_reason, Case.handover_external  # case columns the effects write; screens read them
-reader.ParserCreate().buffer_text  # expat parser settings and handlers, called by expat
-_parser = reader.ParserCreate()
+xlsx.ParserCreate().buffer_text  # expat parser settings and handlers, called by expat
+_parser = xlsx.ParserCreate()
 _parser.StartElementHandler, _parser.EndElementHandler, _parser.CharacterDataHandler
 _parser.StartDoctypeDeclHandler
 member_page.Contacts.secretary, member_page.Contacts.worker_phone  # the member page template shows them

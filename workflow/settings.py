@@ -34,7 +34,7 @@ DEFAULTS = {
     "PII_PREVIOUS_KEYS": [],  # old PII_KEYs still read until `flask pii rotate-key` ran
     "PII_REVEAL_ROLES": ["worker", "supervisor"],  # may show a full ID number, audited
     "PROXY_FIX_X_FOR": 0,  # trusted reverse proxies in front (X-Forwarded-For/-Proto)
-    # What one roster upload may cost (workflow/roster/reader.py, docs/security.md); the
+    # What one roster upload may cost (workflow/roster/limits.py, docs/security.md); the
     # first limit passed refuses the file with a Chinese reason.
     "ROSTER_MAX_ROWS": 20000,  # data rows of one import
     "ROSTER_MAX_COLUMNS": 100,  # a value further right refuses the file

@@ -9,7 +9,8 @@ import pytest
 
 from tests.support.factories import roster_bytes
 from tests.support.security import hostile_files as hostile
-from workflow.roster.reader import RosterFileError, read
+from workflow.roster.limits import RosterFileError
+from workflow.roster.reader import read
 
 GOOD_ROW = ["张三", "110101199003071234", "绿苑小区楼院党支部"]
 

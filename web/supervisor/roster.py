@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from forms.roster import ConfirmForm, upload_form
 from workflow.roster import batches, importer
-from workflow.roster.reader import RosterFileError
+from workflow.roster.limits import RosterFileError
 
 SHOWN_SKIPS = 200
 

@@ -9,7 +9,7 @@ from workflow.db import db
 from workflow.models import ImportBatch, OrgUnit, Project, User
 from workflow.models.org import subtree_filter
 from workflow.roster import importer
-from workflow.roster.reader import RosterFileError
+from workflow.roster.limits import RosterFileError
 
 MAX_BYTES = 10 * 1024 * 1024
 RECENT = 10

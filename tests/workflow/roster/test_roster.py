@@ -13,7 +13,7 @@ from workflow.demo.synthetic import wrong_check_digit
 from workflow.models import AuditEvent, Case, ImportBatch, Person, TransitionRecord
 from workflow.privacy import pii
 from workflow.roster import importer
-from workflow.roster.reader import RosterFileError
+from workflow.roster.limits import RosterFileError
 
 
 def _count(model, *where):
