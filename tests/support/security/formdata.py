@@ -103,8 +103,13 @@ def value_for(name, unbound, synth, case=None):
 
 def all_fields():
     """(name, unbound field) for every field name any form defines, the first definition winning."""
+    return _fields_of(tuple(form_classes()))
+
+
+@functools.cache  # the probes fill thousands of forms; the classes change only when a test defines one
+def _fields_of(classes):
     seen = {}
-    for cls in form_classes():
+    for cls in classes:
         for name, unbound in unbound_fields(cls):
             seen.setdefault(name, unbound)
     return tuple(seen.items())

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from workflow.accounts.sessions import token_hash
 from workflow.db import db, utcnow
 from workflow.demo.district import PATH
-from workflow.models import AuditEvent, Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
+from workflow.models import AuditEvent, Case, ContactLog, OrgUnit, Person, RegistrationEntry, TransitionRecord, User
 from workflow.models.audit import record
 from workflow.models.security import UserSession
 from workflow.models.user import ROLES
@@ -93,19 +93,16 @@ def secrets_of(case):
 
 
 def snapshot(case):
-    """What a refused or foreign request must leave as it was."""
-    db.session.expire_all()
-    case = db.session.get(Case, case.id)
-    counts = {
-        model.__tablename__: db.session.scalar(select(func.count()).select_from(model).where(model.case_id == case.id))
-        for model in (ContactLog, RegistrationEntry, TransitionRecord)
-    }
-    return {
-        "state": case.state, "version": case.version, "org_unit_id": case.org_unit_id,
-        "org_path": case.org_path, "worker_id": case.worker_id, "person_id": case.person_id,
-        "project_id": case.project_id, "handover_to_unit_id": case.handover_to_unit_id,
-        "person_name": case.person.name, "id_hash": case.person.id_hash, **counts,
-    }
+    """What a refused or foreign request must leave as it was: one statement, as committed."""
+    def count(model):
+        return select(func.count()).select_from(model).where(model.case_id == Case.id).scalar_subquery()
+
+    row = db.session.execute(
+        select(Case.state, Case.version, Case.org_unit_id, Case.org_path, Case.worker_id, Case.person_id,
+               Case.project_id, Case.handover_to_unit_id, Person.name.label("person_name"), Person.id_hash,
+               *(count(model).label(model.__tablename__) for model in (ContactLog, RegistrationEntry, TransitionRecord)))
+        .join(Person, Person.id == Case.person_id).where(Case.id == case.id)).one()
+    return row._asdict()
 
 
 def first_id(model, **where):
