@@ -13,6 +13,7 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "PROCESS_DEFINITION": os.path.join(os.path.dirname(__file__), "process.toml"),
+    "MOBILITY_POLICY": os.path.join(os.path.dirname(__file__), "mobility.toml"),  # 流动党员 rules
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh", "en"],
