@@ -67,6 +67,7 @@ DEFAULTS = {
     "SMTP_TIMEOUT_SECONDS": 10,
     "PUBLIC_BASE_URL": None,  # e.g. https://dongqian.example.gov.cn; links in e-mail and robot text
     "REMINDER_SCAN_MINUTES": 15,
+    "MOBILITY_REMINDER_MINUTES": 60,  # 流动党员 reminders: one run reads every party member (docs/mobile-members.md)
     "DELIVERY_INTERVAL_SECONDS": 60,
     "DELIVERY_BATCH": 200,
     "DELIVERY_MAX_ATTEMPTS": 8,

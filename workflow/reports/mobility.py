@@ -12,10 +12,12 @@ from datetime import date
 from sqlalchemy import and_, func, select
 
 from workflow.db import db
+from workflow.mobility import tasks
 from workflow.mobility.clocks import Facts, compute, local_day
 from workflow.mobility.policy import get_policy
 from workflow.models import ActivityCertificate, Case, ContactLog, MobilityRecord, OrgUnit, Person, RegistrationEntry
 from workflow.process.engine import get_engine
+from workflow.subtree import under
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,28 @@ def case_row(case_id, now):
     found = db.session.execute(_statement(policy).where(Case.id == case_id)).first()
     return _row(found, policy, local_day(now), _hand_over_states()) if found else None
 
+
+
+def subtree_rows(path, now, registered_only=False):
+    """Every party member's mobility and clocks in the subtree at path (None: everywhere).
+
+    registered_only: only members whose situation carries a clock of its own (流动, 出国(境),
+    毕业生), so the read follows the registered mobile members, not every member.
+    """
+    policy, today, states = get_policy(), local_day(now), _hand_over_states()
+    statement = _statement(policy)
+    if path is not None:
+        statement = statement.where(under(Case.org_path, path))
+    if registered_only:
+        statement = statement.where(MobilityRecord.situation.in_(
+            [s.name for s in policy.situations.values() if s.mobile or s.abroad or s.graduate]))
+    found = db.session.execute(statement.order_by(OrgUnit.name, Person.name, Case.id)).all()
+    return [_row(r, policy, today, states) for r in found]
+
+
+def due_items(path, now):
+    """The registered mobile members' deadlines within their lead days, most pressing first."""
+    policy, today = get_policy(), local_day(now)
+    pairs = [(row, item) for row in subtree_rows(path, now, registered_only=True)
+             for item in tasks.items(row, policy, today) if item.kind != "line"]
+    return sorted(pairs, key=lambda pair: (pair[1].due_on, pair[0].case_id))

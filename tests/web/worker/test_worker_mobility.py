@@ -184,3 +184,16 @@ def test_a_certificate_of_another_case_is_not_found(client, auth, make):
         cert = db.session.scalar(select(ActivityCertificate.id).where(ActivityCertificate.case_id == case.id))
         assert client.get(f"/cases/{other.id}/mobility/certificates/{cert}/print").status_code == 404
         open_form(client, f"/cases/{case.id}/mobility/certificates/{cert}/renew")
+
+
+def test_the_yearly_report_deadline_shows_on_the_due_list_when_near(client, auth, make):
+    case = mobile_case(make, client, auth)
+    with frozen(T0 + timedelta(days=300)):  # 2026-12-27: due 2027-03-02, outside the 30 days' lead
+        auth.login()
+        assert 'id="mobility-due"' not in client.get("/").get_data(as_text=True)
+    with frozen(T0 + timedelta(days=345)):  # 2027-02-10
+        auth.login()
+        text = client.get("/").get_data(as_text=True)
+    assert 'id="mobility-due"' in text and 'data-kind="report"' in text
+    assert "定期报告" in text and "还有20天（2027-03-02）" in text
+    assert f'href="/cases/{case.id}#mobility"' in text
