@@ -10,7 +10,7 @@ from workflow.mobility import clocks
 from workflow.models import Case
 from workflow.models.member import MemberReport
 from workflow.models.mobility import ActivityCertificate
-from workflow.reports import filters
+from workflow.reports import filters, mobility_board
 from workflow.roster import importer, reader
 
 sink.Sink.driver.autocommit  # psycopg connection attribute: VACUUM needs autocommit on
@@ -30,3 +30,4 @@ MemberReport.decided_at, MemberReport.decided_by_id, MemberReport.contact_log_id
 mobility_text.situation_label, mobility_text.due_text  # the 流动党员 templates call them as mt.*
 clocks.Clocks.report_due_on, clocks.Clocks.abroad_due_on, clocks.Clocks.transfer_since  # templates and reports read them
 ActivityCertificate.renewals  # counted up on each renewal, shown in the register and its export
+mobility_board.Board.transfer_longest  # the 流动党员 pages show how long the oldest 应转尽转 has waited
