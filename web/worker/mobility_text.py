@@ -24,6 +24,8 @@ def away_line(clocks, today):
     months, days = clocks.away
     away = _("外出 %(months)s个月%(days)s天", months=months, days=days)
     left = clocks.days_to(clocks.line_on, today)
+    if clocks.mobile:
+        return away
     if clocks.crossed:
         return away + _("，已满%(line)s，应登记为流动党员", line=_("六个月"))
     if left is not None and left > 0:

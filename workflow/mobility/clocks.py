@@ -59,6 +59,7 @@ class Clocks:
     away: tuple  # (months, days) away
     line_on: date | None  # the day the six-month line is crossed
     crossed: bool  # crossed and not registered as mobile yet
+    mobile: bool  # registered in a 流动 situation: the line has done its work
     report_due_on: date | None  # the yearly report
     abroad_due_on: date | None  # the next contact of a member abroad
     graduate_until: date | None
@@ -72,9 +73,11 @@ class Clocks:
 def compute(facts, policy, today):
     """Every clock of one case as of the local day today."""
     situation = policy.situations.get(facts.situation) or policy.situations["local"]
+    # Away since they left: the situation's own date once one is recorded, else the move-out.
+    departure = facts.since if facts.situation != "local" else local_day(facts.moved_out_at)
     away_since = None
-    if facts.moved_out_at is not None:
-        away_since = max(d for d in (local_day(facts.moved_out_at), local_day(facts.last_report_at)) if d)
+    if departure is not None:
+        away_since = max(d for d in (departure, local_day(facts.last_report_at)) if d)
     line_on = add_months(away_since, policy.months("mobile_after_months")) if away_since else None
     report_due = abroad_due = graduate_until = None
     if situation.mobile:
@@ -87,7 +90,7 @@ def compute(facts, policy, today):
         graduate_until = add_months(facts.since, policy.months("graduate_keep_months"))
     return Clocks(
         away_since=away_since, away=months_and_days(away_since, today) if away_since else (0, 0),
-        line_on=line_on, crossed=bool(line_on and line_on <= today and not situation.mobile),
+        line_on=line_on, crossed=bool(line_on and line_on <= today and not situation.mobile), mobile=situation.mobile,
         report_due_on=report_due, abroad_due_on=abroad_due, graduate_until=graduate_until,
         certificate_expires_on=facts.certificate_expires_on if situation.mobile else None,
         transfer_since=(max(facts.since, facts.settled_on)

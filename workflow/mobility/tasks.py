@@ -37,7 +37,7 @@ def items(row, policy, today):
         if day is not None and day <= today + timedelta(days=lead_days):
             found.append(Item(kind, day, day < today))
 
-    if c.line_on is not None and not policy.situations.get(row.situation, policy.situations["local"]).mobile:
+    if c.line_on is not None and not c.mobile:
         add("line", c.line_on, lead["line_lead_days"])
     add("report", c.report_due_on, lead["report_lead_days"])
     add("abroad", c.abroad_due_on, lead["report_lead_days"])
