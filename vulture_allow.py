@@ -3,11 +3,14 @@
 
 from bench import registry, sink
 from scheduler import delivery, jobs
+from web.worker import mobility_text
 from workflow.demo import synthetic
 from workflow.member import page as member_page
+from workflow.mobility import clocks
 from workflow.models import Case
 from workflow.models.member import MemberReport
-from workflow.reports import filters
+from workflow.models.mobility import ActivityCertificate
+from workflow.reports import filters, mobility_board
 from workflow.roster import importer, xlsx
 
 sink.Sink.driver.autocommit  # psycopg connection attribute: VACUUM needs autocommit on
@@ -24,3 +27,7 @@ _parser.StartElementHandler, _parser.EndElementHandler, _parser.CharacterDataHan
 _parser.StartDoctypeDeclHandler
 member_page.Contacts.secretary, member_page.Contacts.worker_phone  # the member page template shows them
 MemberReport.decided_at, MemberReport.decided_by_id, MemberReport.contact_log_id  # columns written, read by SQL
+mobility_text.situation_label, mobility_text.due_text  # the 流动党员 templates call them as mt.*
+clocks.Clocks.report_due_on, clocks.Clocks.abroad_due_on, clocks.Clocks.transfer_since  # templates and reports read them
+ActivityCertificate.renewals  # counted up on each renewal, shown in the register and its export
+mobility_board.Board.transfer_longest  # the 流动党员 pages show how long the oldest 应转尽转 has waited

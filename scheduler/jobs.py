@@ -14,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler import delivery, digest, member_reminders, scan
+from scheduler import mobility_reminders as mobility_reminders_job
 from scheduler.settings import parse_clock, parse_instant
 from workflow.db import db, utcnow
 from workflow.models import SchedulerHeartbeat, SchedulerJob
@@ -80,6 +81,11 @@ def member_checkins(at=None):
     return _run("member_checkins", member_reminders.run, at)
 
 
+def mobility_reminders(at=None):
+    """Write the 流动党员 reminders (six-month line, yearly report, abroad, 活动证, 应转尽转) as of at."""
+    return _run("mobility_reminders", mobility_reminders_job.run, at)
+
+
 def deliver_due(at=None):
     """Try every delivery due as of at."""
     return _run("deliver", delivery.run, at)
@@ -143,6 +149,8 @@ def specs(config):
         *([JobSpec("member_checkins", member_checkins,  # only when on: docs/member-link.md
                    IntervalTrigger(minutes=config["REMINDER_SCAN_MINUTES"], timezone=zone), True)]
           if config["MEMBER_CHECKIN_REMINDERS"] else []),
+        JobSpec("mobility_reminders", mobility_reminders,
+                IntervalTrigger(minutes=config["MOBILITY_REMINDER_MINUTES"], timezone=zone), True),
         JobSpec("deliver", deliver_due, IntervalTrigger(seconds=config["DELIVERY_INTERVAL_SECONDS"], timezone=zone), True),
         JobSpec("heartbeat", heartbeat, IntervalTrigger(seconds=config["SCHEDULER_HEARTBEAT_SECONDS"], timezone=zone), True),
     ]

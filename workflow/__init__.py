@@ -10,10 +10,12 @@ def init_app(app):
     from flask_migrate import Migrate
 
     from workflow import cli, db, models, reports  # noqa: F401  (models: register tables)
+    from workflow.mobility import policy
     from workflow.process import engine
 
     db.init_app(app)
     Migrate(app, db.db, directory=MIGRATIONS, render_as_batch=True)
     engine.init_app(app)
+    policy.init_app(app)
     cli.init_app(app)
     reports.init_app(app)

@@ -13,6 +13,7 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "PROCESS_DEFINITION": os.path.join(os.path.dirname(__file__), "process.toml"),
+    "MOBILITY_POLICY": os.path.join(os.path.dirname(__file__), "mobility.toml"),  # 流动党员 rules
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh", "en"],
@@ -66,6 +67,7 @@ DEFAULTS = {
     "SMTP_TIMEOUT_SECONDS": 10,
     "PUBLIC_BASE_URL": None,  # e.g. https://dongqian.example.gov.cn; links in e-mail and robot text
     "REMINDER_SCAN_MINUTES": 15,
+    "MOBILITY_REMINDER_MINUTES": 60,  # 流动党员 reminders: one run reads every party member (docs/mobile-members.md)
     "DELIVERY_INTERVAL_SECONDS": 60,
     "DELIVERY_BATCH": 200,
     "DELIVERY_MAX_ATTEMPTS": 8,

@@ -7,7 +7,7 @@ live in one module per screen; the URL map below is the whole of the package's U
 
 from flask import Blueprint, abort, g
 
-from web.supervisor import audit, cases, dashboard, ledger, process, review, roster
+from web.supervisor import audit, cases, dashboard, ledger, mobility, process, review, roster
 from web.supervisor.helpers import ROLES
 from workflow.reports.filters import days_late
 
@@ -27,6 +27,11 @@ ROUTES = (
     ("/roster/<int:batch_id>/confirm", "roster_confirm", roster.confirm, ["POST"]),
     ("/process", "process", process.show, ["GET"]),
     ("/audit", "audit", audit.index, ["GET"]),
+    ("/mobility", "mobility", mobility.index, ["GET"]),
+    ("/mobility/cases", "mobility_cases", mobility.cases, ["GET"]),
+    ("/mobility/cases.xlsx", "mobility_export", mobility.export, ["POST"]),
+    ("/mobility/certificates", "certificates", mobility.certificates, ["GET"]),
+    ("/mobility/certificates.xlsx", "certificates_export", mobility.certificates_export, ["POST"]),
 )
 
 

@@ -3,7 +3,7 @@
 from flask import g, render_template
 
 from workflow.db import utcnow
-from workflow.reports import dashboard, link_health
+from workflow.reports import dashboard, link_health, mobility_board
 from workflow.reports.filters import BUCKET_LABELS, BUCKETS
 
 
@@ -16,4 +16,5 @@ def index():
         "supervisor/dashboard.html", board=board, buckets=list(BUCKETS), bucket_labels=BUCKET_LABELS,
         worst=dashboard.most_overdue(g.user, now), health_rows=health_rows, health_overall=health_overall,
         share=link_health.share, now=now, unit=g.user.org_unit,
+        mobility=mobility_board.board(g.user.org_unit.path, now), mobility_buckets=mobility_board.BUCKETS,
     )

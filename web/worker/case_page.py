@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 
+from web.worker import mobility_text
 from workflow.cases.registration import ADDRESS_KINDS
+from workflow.db import utcnow
+from workflow.mobility.clocks import local_day
+from workflow.mobility.policy import get_policy
 from workflow.models.contact import KINDS as CONTACT_KINDS
 from workflow.models.contact import OUTCOMES
 from workflow.models.registration import ITEMS
@@ -120,5 +124,15 @@ def context(page, revealed_id=None):
         "case": case, "statuses": statuses, "items": ITEMS, "actions": actions,
         "can_edit": page.can_edit, "owner": page.owner,
         "may_reveal": page.may_reveal, "revealed_id": revealed_id,
-        "timeline": timeline(page, reveal),
+        "timeline": timeline(page, reveal), **_mobility(page),
     }
+
+
+def _mobility(page):
+    """The 流动党员 card of a party member's case (nothing for a resident)."""
+    if page.mobility is None:
+        return {"mobility": None}
+    policy, today = get_policy(), local_day(utcnow())
+    return {"mobility": page.mobility, "certificates": page.certificates, "mobility_refusal": page.mobility_refusal,
+            "mobility_policy": policy, "today": today, "mt": mobility_text,
+            "away_line": mobility_text.away_line(page.mobility.clocks, today)}

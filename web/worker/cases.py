@@ -29,6 +29,7 @@ def index():
         first_page=found.first_page, next_cursor=found.next_cursor,
         total=found.total, overdue=found.overdue, soon=found.soon, incoming=found.incoming,
         state_labels=labels, units=found.units, projects=found.projects,
+        mobility=due_list.mobility_rows(found.mobility, now),
         # Every row links to /cases/<id>: build the prefix once, not 50 url_for calls.
         case_url=url_for("cases.show", case_id=0).removesuffix("0"),
     )

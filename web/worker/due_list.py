@@ -14,8 +14,12 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 
 from web.i18n import NUMERIC_PATTERNS
+from web.worker import mobility_text
+from workflow.mobility.clocks import local_day
+from workflow.mobility.tasks import KINDS as MOBILITY_KINDS
 from workflow.process.engine import get_engine
 from workflow.reports.due_list import lateness, soon_limit
+from workflow.text import label
 
 DUE_FORMAT = NUMERIC_PATTERNS["MM-dd HH:mm"]  # the same text as local_time('MM-dd HH:mm')
 
@@ -87,3 +91,21 @@ def due_rows(rows, now, labels):
                           due.astimezone(zone).strftime(DUE_FORMAT) if due else "", css, texts[key],
                           f"{unit} · {project}"))
     return out
+
+
+class MobileDue(NamedTuple):
+    id: int
+    name: str
+    id_masked: str
+    kind: str
+    what: str  # "定期报告", "活动证到期", ...
+    when: str  # "还有N天（2027-03-01）" / "已逾期N天（…）"
+    css: str  # overdue, soon
+
+
+def mobility_rows(pairs, now):
+    """The due list's 流动党员事项: what is due for registered mobile members, in words."""
+    today = local_day(now)
+    return [MobileDue(row.case_id, row.name, row.id_masked, item.kind, label(MOBILITY_KINDS[item.kind]),
+                      mobility_text.due_text(item.due_on, today), "overdue" if item.overdue else "soon")
+            for row, item in pairs]

@@ -5,6 +5,7 @@ from workflow.models.case import Case
 from workflow.models.contact import ContactLog
 from workflow.models.history import TransitionRecord
 from workflow.models.member import MemberAttempt, MemberLink, MemberReport, SmsReceipt
+from workflow.models.mobility import ActivityCertificate, MobilityRecord
 from workflow.models.org import OrgUnit
 from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxMessage
 from workflow.models.people import Person, Project
@@ -16,6 +17,7 @@ from workflow.models.user import User
 from workflow.models.worklist import PROJECT_PATH_DUE, STATE_PATH_DUE  # noqa: F401  (list indexes)
 
 __all__ = [
+    "ActivityCertificate",
     "AuditEvent",
     "Case",
     "ContactLog",
@@ -25,6 +27,7 @@ __all__ = [
     "MemberAttempt",
     "MemberLink",
     "MemberReport",
+    "MobilityRecord",
     "HealthSnapshot",
     "ImportBatch",
     "LoginAttempt",

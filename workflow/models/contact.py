@@ -13,10 +13,13 @@ KINDS = {
     "wechat": ("微信", "WeChat"),
     "org_life": ("组织生活", "Organisational life"),
     "self": ("本人报到", "Checked in themselves"),
+    "report": ("定期报告", "Periodic report"),
 }
 # Written by the member on their own page (workflow/member), never offered to a worker.
 MEMBER_KINDS = ("self",)
-WORKER_KINDS = {kind: pair for kind, pair in KINDS.items() if kind not in MEMBER_KINDS}
+# Written by the 流动党员 定期报告 screen (workflow/mobility), not by a follow-up.
+MOBILITY_KINDS = ("report",)
+WORKER_KINDS = {kind: pair for kind, pair in KINDS.items() if kind not in MEMBER_KINDS + MOBILITY_KINDS}
 OUTCOMES = {
     "reached": ("已联系上", "Reached"),
     "not_reached": ("未联系上", "Not reached"),

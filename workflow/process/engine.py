@@ -24,11 +24,17 @@ from workflow.process.guards import CONDITIONS, GUARDS
 from workflow.rows import insert_row
 from workflow.text import label
 
-# The pseudo-trigger of check(): change the 五必登 and 三个一 without a transition.
+# The pseudo-triggers of check(): change the 五必登 and 三个一 without a transition; manage a
+# party member's 流动党员 situation, 活动证 and 定期报告 (the rules in workflow/mobility.toml).
 EDIT = "edit"
+MOBILITY = "mobility"
 
 # Triggers that appear in the history but are not transitions of the process.
-HISTORY_ONLY_TRIGGERS = {"list": ("列入名单", "Listed"), "reassign": ("改派责任人", "Reassigned")}
+HISTORY_ONLY_TRIGGERS = {"list": ("列入名单", "Listed"), "reassign": ("改派责任人", "Reassigned"),
+                         "mobility": ("流动情况变更", "Mobility changed"),
+                         "certificate_issue": ("发放活动证", "Certificate issued"),
+                         "certificate_renew": ("活动证续期", "Certificate renewed"),
+                         "certificate_revoke": ("收回活动证", "Certificate revoked")}
 
 
 @dataclass
@@ -124,6 +130,8 @@ class Engine:
                 raise NotAllowed(_("案件处于“%(state)s”状态，登记信息已冻结，不能修改",
                                    state=self.state_label(case.state)))
             return None
+        if trigger == MOBILITY:
+            return self._check_mobility(case, user)
         if trigger not in self._triggers:
             raise NotAllowed(_("未知的操作：%(trigger)s", trigger=trigger))
         tdefs = self._leaving.get((case.state, trigger), ())
@@ -139,6 +147,18 @@ class Engine:
                 raise NotAllowed(_("只有接收单位可以执行“%(action)s”", action=action))
             raise NotAllowed(_("只有案件所属单位可以执行“%(action)s”", action=action))
         return tdef
+
+    def _check_mobility(self, case, user):
+        policy = current_app.extensions["mobility_policy"]
+        if not case.person.is_party_member:
+            raise NotAllowed(_("流动党员管理只适用于党员，居民不适用"))
+        if user.role not in policy.roles:
+            raise NotAllowed(_("您的角色（%(role)s）不能登记流动党员情况", role=label(ROLES[user.role])))
+        if not self.in_scope(user, case):
+            raise NotAllowed(_("只有案件所属单位可以登记流动党员情况"))
+        if case.state in policy.ends_in:
+            raise NotAllowed(_("案件处于“%(state)s”状态，不再登记流动党员情况", state=self.state_label(case.state)))
+        return None
 
     @staticmethod
     def check_version(case, expected_version):

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, or_, select
 from workflow.db import db
 from workflow.models import Case, OrgUnit, Person, Project
 from workflow.process.engine import get_engine
+from workflow.reports import mobility
 from workflow.subtree import under
 
 VIEWS = ("due", "soon", "all", "incoming")
@@ -188,6 +189,7 @@ class DueList:
     incoming: int
     units: list
     projects: list
+    mobility: list = ()  # (MobileRow, tasks.Item) of the registered mobile members, first page only
 
 
 def due_list(user, args, per_page, now):
@@ -197,8 +199,11 @@ def due_list(user, args, per_page, now):
     rows, next_cursor = page(user, filters, cursor, per_page, now)
     total, overdue, soon, incoming = counts(user, filters, now)
     units, projects = filter_choices(user)
+    mobile = ()
+    if cursor is None and filters.view in ("due", "soon") and not (filters.state or filters.project_id):
+        mobile = mobility.due_items(filters.unit.path if filters.unit else user.org_unit.path, now)
     return DueList(rows, filters, cursor is None, next_cursor.token() if next_cursor else None,
-                   total, overdue, soon, incoming, units, projects)
+                   total, overdue, soon, incoming, units, projects, mobile)
 
 
 def filter_choices(user):

@@ -1,5 +1,6 @@
 """What the case page reads: the case, its 五必登 entries, its history and contacts, and the
-actions allowed now; four statements however long the history (the session is the fifth)."""
+actions allowed now; four statements however long the history (the session is the fifth), and
+for a party member two more: the mobility with its clocks, and the 活动证 register."""
 
 import functools
 from dataclasses import dataclass
@@ -9,10 +10,11 @@ from sqlalchemy.orm import aliased, joinedload
 
 from workflow.cases import registration
 from workflow.cases.services import load_case
-from workflow.db import db
-from workflow.models import Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
+from workflow.db import db, utcnow
+from workflow.models import ActivityCertificate, Case, ContactLog, OrgUnit, RegistrationEntry, TransitionRecord, User
 from workflow.privacy.reveal import may_reveal
-from workflow.process.engine import get_engine
+from workflow.process.engine import MOBILITY, get_engine
+from workflow.reports import mobility
 
 # What the page shows of the case besides its person, joined into the one statement that loads it.
 LOAD = (joinedload(Case.project), joinedload(Case.org_unit), joinedload(Case.worker),
@@ -41,6 +43,9 @@ class CasePage:
     can_edit: bool
     owner: bool
     may_reveal: bool
+    mobility: object = None  # reports.mobility.MobileRow of a party member, else None
+    certificates: list = ()  # the 活动证 issued for the case, newest first
+    mobility_refusal: str | None = None  # why the user may not manage the mobility now
 
 
 @functools.cache
@@ -70,11 +75,16 @@ def case_page(case_id, user):
     params = {"case_id": case.id}
     registers = db.session.execute(registers, params).all()  # the current entries are among them
     current = {row.item: row for row in registers if row.is_current}
+    extra = {}
+    if case.person.is_party_member:
+        extra = dict(mobility=mobility.case_row(case.id, utcnow()), mobility_refusal=engine.refusal(case, MOBILITY, user),
+                     certificates=db.session.scalars(select(ActivityCertificate).where(
+                         ActivityCertificate.case_id == case.id).order_by(ActivityCertificate.id.desc())).all())
     return CasePage(
         case=case, registers=registers,
         history=db.session.execute(history, params).all(),
         contacts=db.session.execute(contacts, params).all(),
         statuses=registration.statuses(case.id, current),
         actions=engine.available(case, user), can_edit=engine.may_edit(case, user),
-        owner=engine.in_scope(user, case), may_reveal=may_reveal(case, user),
+        owner=engine.in_scope(user, case), may_reveal=may_reveal(case, user), **extra,
     )

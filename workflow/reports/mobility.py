@@ -1,0 +1,113 @@
+"""What the 流动党员 screens read: each party member's mobility and clocks, for one case or a subtree.
+
+One statement per read: the cases with their current mobility record, and correlated
+look-ups on the (case_id, contacted_at) index for the last report and the last reached
+contact, the active 活动证 and the resettlement address. The cost follows the party
+members of the subtree, not the whole contact log.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from workflow.db import db
+from workflow.mobility import tasks
+from workflow.mobility.clocks import Facts, compute, local_day
+from workflow.mobility.policy import get_policy
+from workflow.models import ActivityCertificate, Case, ContactLog, MobilityRecord, OrgUnit, Person, RegistrationEntry
+from workflow.process.engine import get_engine
+from workflow.subtree import under
+
+
+@dataclass(frozen=True)
+class MobileRow:
+    case_id: int
+    name: str
+    id_masked: str
+    unit: str
+    state: str
+    worker_id: int | None
+    org_path: str
+    situation: str
+    since: date
+    dest_province: str | None
+    dest_city: str | None
+    clocks: object
+
+
+def _last_contact(kinds=None):
+    where = [ContactLog.case_id == Case.id, ContactLog.outcome == "reached"]
+    if kinds is not None:
+        where.append(ContactLog.kind.in_(kinds))
+    return select(func.max(ContactLog.contacted_at)).where(*where).scalar_subquery()
+
+
+def _statement(policy):
+    certificate = (select(func.max(ActivityCertificate.expires_on))
+                   .where(ActivityCertificate.case_id == Case.id, ActivityCertificate.status == "active")
+                   .scalar_subquery())
+    settled = (select(func.max(RegistrationEntry.recorded_at))
+               .where(RegistrationEntry.case_id == Case.id, RegistrationEntry.item == "destination_address",
+                      RegistrationEntry.is_current.is_(True), RegistrationEntry.address_kind == "resettlement")
+               .scalar_subquery())
+    return (
+        select(Case.id, Case.state, Case.worker_id, Case.org_path, Case.moved_out_at, Case.created_at,
+               Person.name, Person.id_masked, OrgUnit.name.label("unit"),
+               MobilityRecord.situation, MobilityRecord.since, MobilityRecord.dest_province, MobilityRecord.dest_city,
+               _last_contact(policy.report_kinds).label("last_report_at"),
+               _last_contact().label("last_reached_at"), certificate.label("certificate"), settled.label("settled"))
+        .join(Person, Person.id == Case.person_id)
+        .join(OrgUnit, OrgUnit.id == Case.org_unit_id)
+        .outerjoin(MobilityRecord, and_(MobilityRecord.case_id == Case.id, MobilityRecord.is_current.is_(True)))
+        .where(Person.is_party_member.is_(True), Case.state.not_in(policy.ends_in))
+    )
+
+
+def _row(r, policy, today, hand_over_states):
+    since = r.since or local_day(r.created_at)
+    facts = Facts(
+        situation=r.situation or "local", since=since, moved_out_at=r.moved_out_at,
+        last_report_at=r.last_report_at, last_reached_at=r.last_reached_at, certificate_expires_on=r.certificate,
+        settled_on=local_day(r.settled), may_hand_over=r.state in hand_over_states,
+    )
+    return MobileRow(r.id, r.name, r.id_masked, r.unit, r.state, r.worker_id, r.org_path, facts.situation, since,
+                     r.dest_province, r.dest_city, compute(facts, policy, today))
+
+
+def _hand_over_states():
+    definition = get_engine().definition
+    return {state for state in definition.states if definition.transitions_from(state, "hand_over")}
+
+
+def case_row(case_id, now):
+    """The mobility and clocks of one party member's case, or None (a resident, or ended)."""
+    policy = get_policy()
+    found = db.session.execute(_statement(policy).where(Case.id == case_id)).first()
+    return _row(found, policy, local_day(now), _hand_over_states()) if found else None
+
+
+
+def subtree_rows(path, now, registered_only=False):
+    """Every party member's mobility and clocks in the subtree at path (None: everywhere).
+
+    registered_only: only members whose situation carries a clock of its own (流动, 出国(境),
+    毕业生), so the read follows the registered mobile members, not every member.
+    """
+    policy, today, states = get_policy(), local_day(now), _hand_over_states()
+    statement = _statement(policy)
+    if path is not None:
+        statement = statement.where(under(Case.org_path, path))
+    if registered_only:
+        statement = statement.where(MobilityRecord.situation.in_(
+            [s.name for s in policy.situations.values() if s.mobile or s.abroad or s.graduate]))
+    found = db.session.execute(statement.order_by(OrgUnit.name, Person.name, Case.id)).all()
+    return [_row(r, policy, today, states) for r in found]
+
+
+def due_items(path, now):
+    """The registered mobile members' deadlines within their lead days, most pressing first."""
+    policy, today = get_policy(), local_day(now)
+    pairs = [(row, item) for row in subtree_rows(path, now, registered_only=True)
+             for item in tasks.items(row, policy, today) if item.kind != "line"]
+    return sorted(pairs, key=lambda pair: (pair[1].due_on, pair[0].case_id))
