@@ -69,6 +69,7 @@ def test_hostile_names_and_notes_stay_text_in_the_browser(phone, live_app):
 
 def test_account_pages_on_a_phone(phone, backend):
     login(phone)
+    phone.click("header .menu summary")  # the account link lives in the header's menu
     phone.click("text=账户安全")
     expect(phone.get_by_text("正在登录的设备")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
