@@ -79,6 +79,7 @@ def test_account_pages_on_a_phone(phone, backend):
     phone.fill("input[name=new_password]", "short")
     phone.fill("input[name=confirm]", "short")
     phone.click("main button[type=submit]")  # the header's logout button is a submit button too
-    expect(phone.get_by_text("新密码至少需要12个字符")).to_be_visible()
+    expect(phone.locator("#new_password-error")).to_have_text("新密码至少需要12个字符")
+    expect(phone.locator(".error-summary a[href='#new_password']")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "password-change-error", backend)
