@@ -99,3 +99,21 @@ def test_a_refused_send_back_far_down_the_queue_is_the_row_in_view(phone, live_a
     assert phone.evaluate("document.activeElement.id") == f"reason-{last}"
     assert phone.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
                           " return r.top >= 0 && r.bottom <= innerHeight; })()")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_card_on_a_phone_names_the_building_groups_branch_and_its_secretary(phone, live_app, code, backend):
+    from tests.support.factories import Factory
+
+    with live_app.app_context():
+        make = Factory(live_app)
+        case = make.case("visited", unit="绿苑1号楼党小组")
+        branch = make.unit("绿苑小区楼院党支部")
+        case_id, secretary = case.id, branch.secretary_name
+        db.session.remove()
+    login(phone)
+    _language(phone, code)
+    phone.goto(f"/cases/{case_id}/card")
+    expect(phone.locator(".contact-card .branch")).to_have_text("绿苑小区楼院党支部")
+    expect(phone.locator(".contact-card .secretary")).to_contain_text(secretary)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
