@@ -117,3 +117,35 @@ def test_the_card_on_a_phone_names_the_building_groups_branch_and_its_secretary(
     expect(phone.locator(".contact-card .branch")).to_have_text("绿苑小区楼院党支部")
     expect(phone.locator(".contact-card .secretary")).to_contain_text(secretary)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+TABLES_FIT_OR_SCROLL = """() => Array.from(document.querySelectorAll('main table')).map(table => {
+    const box = table.getBoundingClientRect();
+    const wrap = table.closest('.table-scroll');
+    const out = {id: table.id, fits: box.left >= 0 && box.right <= innerWidth + 0.5};
+    if (out.fits || !wrap) return out;
+    const frame = wrap.getBoundingClientRect();
+    out.wrapInside = frame.left >= 0 && frame.right <= innerWidth + 0.5;
+    out.scrolls = getComputedStyle(wrap).overflowX === 'auto' && wrap.scrollWidth > wrap.clientWidth;
+    wrap.scrollLeft = wrap.scrollWidth;
+    const first = table.querySelector('tbody tr > :first-child');
+    out.firstStays = Math.abs(first.getBoundingClientRect().left - frame.left) < 2;
+    wrap.scrollLeft = 0;
+    return out;
+})"""
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_dashboard_tables_fit_or_scroll_in_their_card_with_the_first_column_fixed(phone, live_app, code, backend):
+    login(phone, "demo-supervisor")
+    _language(phone, code)
+    phone.goto("/supervisor/")
+    tables = phone.evaluate(TABLES_FIT_OR_SCROLL)
+    assert len(tables) >= 5
+    for table in tables:
+        assert table["fits"] or (table["wrapInside"] and table["scrolls"] and table["firstStays"]), table
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The chart names each branch in full (on its own line above the bar).
+    labels = phone.locator("figure.chart[data-table=overdue-table] text.bar-label").all_text_contents()
+    assert "在京务工创业人员党支部" in labels
+    screenshot(phone, f"supervisor-dashboard-{code}", backend)
