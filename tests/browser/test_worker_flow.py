@@ -173,7 +173,7 @@ def move_follow_and_hand_over(page, backend, case_url):
     page.select_option("#to_unit_id", label="清江社区党总支")
     screenshot(page, "worker-10-handover", backend)
     send(page)
-    state_is(page, "待接收")
+    state_is(page, "移交中·待对方接收")
     logout(page)
 
 
