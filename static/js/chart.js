@@ -9,7 +9,9 @@
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
-  var WIDTH = 360, LABEL = 118, BAR = 16, GAP = 8, VALUE = 34;
+  // Each label sits on its own line above its bar, so a long branch name is read whole on a
+  // phone instead of being cut to a few characters beside the bar.
+  var WIDTH = 360, LINE = 15, BAR = 14, GAP = 9, VALUE = 40, LEGEND_STEP = 84;
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(NS, name);
@@ -49,22 +51,23 @@
     });
     var max = Number(figure.getAttribute("data-max")) || Math.max.apply(null, totals.concat([1]));
     var legend = data.series.length > 1 ? 20 : 0;
-    var height = legend + data.rows.length * (BAR + GAP);
-    var span = WIDTH - LABEL - VALUE;
+    var height = legend + data.rows.length * (LINE + BAR + GAP);
+    var span = WIDTH - VALUE;
     var svg = el("svg", { viewBox: "0 0 " + WIDTH + " " + height, role: "img" });
     figure.classList.toggle("single", data.series.length === 1);
     if (legend) {
       data.series.forEach(function (s, i) {
-        var x = LABEL + i * 78;
+        var x = i * LEGEND_STEP;
         el("rect", { x: x, y: 4, width: 10, height: 10, "class": "seg-" + i }, svg);
         el("text", { x: x + 14, y: 13, "class": "legend" }, svg).textContent = s.label;
       });
     }
     data.rows.forEach(function (row, i) {
-      var y = legend + i * (BAR + GAP);
-      el("text", { x: 0, y: y + BAR - 4, "class": "bar-label" }, svg).textContent = shorten(row.label, 9);
-      el("rect", { x: LABEL, y: y, width: span, height: BAR, rx: 3, "class": "track" }, svg);
-      var x = LABEL;
+      var top = legend + i * (LINE + BAR + GAP);
+      el("text", { x: 0, y: top + LINE - 3, "class": "bar-label" }, svg).textContent = shorten(row.label, 28);
+      var y = top + LINE;
+      el("rect", { x: 0, y: y, width: span, height: BAR, rx: 3, "class": "track" }, svg);
+      var x = 0;
       row.parts.forEach(function (part, j) {
         if (!part.value) return;
         var w = Math.max(2, span * part.value / max);

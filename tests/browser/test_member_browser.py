@@ -62,6 +62,7 @@ def test_a_member_checks_in_and_reports_a_new_address_that_the_worker_confirms(b
     screenshot(member, "member-03-sent", backend)
     # The worker confirms it on 成员自报 with one tap.
     phone.goto("/cases")
+    phone.click("header .menu summary")  # the self-reports link lives in the header's menu
     with phone.expect_navigation():
         phone.click("nav a:has-text('成员自报')")
     row = phone.locator("li.self-report").first

@@ -69,6 +69,7 @@ def test_hostile_names_and_notes_stay_text_in_the_browser(phone, live_app):
 
 def test_account_pages_on_a_phone(phone, backend):
     login(phone)
+    phone.click("header .menu summary")  # the account link lives in the header's menu
     phone.click("text=账户安全")
     expect(phone.get_by_text("正在登录的设备")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -78,6 +79,7 @@ def test_account_pages_on_a_phone(phone, backend):
     phone.fill("input[name=new_password]", "short")
     phone.fill("input[name=confirm]", "short")
     phone.click("main button[type=submit]")  # the header's logout button is a submit button too
-    expect(phone.get_by_text("新密码至少需要12个字符")).to_be_visible()
+    expect(phone.locator("#new_password-error")).to_have_text("新密码至少需要12个字符")
+    expect(phone.locator(".error-summary a[href='#new_password']")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "password-change-error", backend)

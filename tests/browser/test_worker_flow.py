@@ -18,6 +18,7 @@ NAME = "试点张桂兰"
 
 
 def logout(page):
+    page.click("header .menu summary")
     page.click("form[action='/logout'] button")
     page.wait_for_url(re.compile(r"/login"))
 
@@ -57,7 +58,7 @@ def assert_one_a6_page(pdf):
 
 
 def add_person_with_a_typo_first(page, backend, number):
-    go(page, "nav a:has-text('新增人员')")
+    go(page, "nav.thumbbar a:has-text('新增人员')")
     page.fill("#name", NAME)
     page.fill("#id_number", wrong_check_digit(number))
     page.check("input[name=kind][value=member]")
@@ -141,7 +142,7 @@ def submit(page, backend):
 def approve_as_supervisor(page, backend, case_url):
     logout(page)
     login(page, "demo-supervisor")
-    go(page, "nav a:has-text('搜索')")
+    go(page, "nav.thumbbar a:has-text('搜索')")
     page.fill("#q", NAME[:3])
     page.press("#q", "Enter")
     go(page, f"ul.results a:has-text('{NAME}')")
@@ -172,7 +173,7 @@ def move_follow_and_hand_over(page, backend, case_url):
     page.select_option("#to_unit_id", label="清江社区党总支")
     screenshot(page, "worker-10-handover", backend)
     send(page)
-    state_is(page, "待接收")
+    state_is(page, "移交中·待对方接收")
     logout(page)
 
 

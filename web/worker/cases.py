@@ -11,6 +11,7 @@ from workflow.cases.services import set_member_reminders
 from workflow.db import utcnow
 from workflow.errors import GuardFailed, NotAllowed
 from workflow.privacy.reveal import reveal_id_number
+from workflow.process.engine import get_engine
 from workflow.reports import timeline
 from workflow.reports.due_list import due_list as read_due_list
 
@@ -25,9 +26,9 @@ def index():
     found = read_due_list(g.user, request.args, current_app.config["CASES_PER_PAGE"], now)
     labels = due_list.state_labels()
     return render_template(
-        "cases/index.html", rows=due_list.due_rows(found.rows, now, labels), filters=found.filters,
+        "cases/index.html", rows=due_list.due_rows(found.rows, now, labels, get_engine().waiting_states(g.user.role)), filters=found.filters,
         first_page=found.first_page, next_cursor=found.next_cursor,
-        total=found.total, overdue=found.overdue, soon=found.soon, incoming=found.incoming,
+        total=found.total, overdue=found.overdue, soon=found.soon, incoming=found.incoming, waiting=found.waiting,
         state_labels=labels, units=found.units, projects=found.projects,
         mobility=due_list.mobility_rows(found.mobility, now),
         # Every row links to /cases/<id>: build the prefix once, not 50 url_for calls.

@@ -31,7 +31,7 @@ class DueRow(NamedTuple):
     state: str
     state_label: str
     due: str  # local time, "" when undated
-    css: str  # overdue, soon, later, undated
+    css: str  # overdue, soon, later, undated; waiting: the next step is someone else's
     late: str  # "逾期3天", "还剩2小时", ...
     where: str  # "unit · project"
 
@@ -78,12 +78,14 @@ def zone_info(name):
     return ZoneInfo(name)
 
 
-def due_rows(rows, now, labels):
-    """Turn a page's plain rows (workflow.reports.due_list.ROW_COLUMNS) into DueRows: labels, local times, late texts."""
+def due_rows(rows, now, labels, waiting=()):
+    """Turn a page's plain rows (workflow.reports.due_list.ROW_COLUMNS) into DueRows: labels, local times, late texts.
+    waiting: the states that wait on someone else, never shown as the user's overdue work."""
     zone, soon, texts = zone_info(str(get_timezone())), soon_limit(now), {}
     out = []
     for case_id, state, due, name, id_masked, project, unit in rows:
         css, minutes = lateness(due, now, soon)
+        css = "waiting" if state in waiting else css
         key = late_key(minutes)
         if key not in texts:  # a page has a few distinct texts: translate each once
             texts[key] = phrase(key)

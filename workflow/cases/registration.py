@@ -66,15 +66,31 @@ def statuses(case_id, entries=None):
     return result
 
 
+# The unit a card names as 所在支部: a branch as it is; a 党小组 belongs to its branch; a
+# person listed at a community (no branch) is the 党总支's. The street is no one's branch.
+BRANCH_KINDS = ("courtyard_branch", "mobile_branch", "community")
+
+
+def branch_of(unit):
+    """The branch (or community 党总支) a unit belongs to, or None above the communities."""
+    while unit is not None and unit.kind not in BRANCH_KINDS:
+        if unit.kind == "street":
+            return None
+        unit = unit.parent
+    return unit
+
+
 def card_facts(case):
-    """The branch, its community and the note shown on the contact card."""
+    """The branch, its community and the note shown on the contact card: the 组织关系's
+    branch when it names one, else the branch of the case's own unit."""
     entry = current_entries(case.id).get("org_relation")
-    branch = entry.org_unit if entry is not None and entry.org_unit is not None else case.org_unit
     note = entry.org_note if entry is not None and entry.org_unit is None else None
+    branch = branch_of(entry.org_unit) if entry is not None and entry.org_unit is not None else None
     community = case.org_unit
     while community is not None and community.kind != "community":
         community = community.parent
-    return {"branch": None if note else branch, "branch_note": note, "community": community}
+    return {"branch": None if note else (branch or branch_of(case.org_unit)), "branch_note": note,
+            "community": community}
 
 
 def record(case, item, actor, source="registration", now=None, **values):

@@ -29,16 +29,12 @@ class Contacts:
 
 def contacts(case):
     """Who the member can reach (shown before verification: the card carries it too)."""
-    entry = registration.current_entries(case.id).get("org_relation")
-    branch = entry.org_unit if entry is not None and entry.org_unit is not None else case.org_unit
-    note = entry.org_note if entry is not None and entry.org_unit is None else None
-    community = case.org_unit
-    while community is not None and community.kind != "community":
-        community = community.parent
+    card = registration.card_facts(case)
+    branch, note, community = card["branch"], card["branch_note"], card["community"]
     worker = case.worker
-    return Contacts(branch=note or branch.name, community=community.name if community else None,
-                    secretary=None if note else branch.secretary_name,
-                    secretary_phone=None if note else branch.secretary_phone,
+    return Contacts(branch=note or (branch.name if branch else ""), community=community.name if community else None,
+                    secretary=branch.secretary_name if branch else None,
+                    secretary_phone=branch.secretary_phone if branch else None,
                     worker=worker.display_name if worker else None, worker_phone=worker.phone if worker else None)
 
 

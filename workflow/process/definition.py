@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 
 from workflow.models.user import ROLES
 
-STATE_KEYS = {"name", "zh", "en", "deadline_days", "rhythm", "editable"}
+STATE_KEYS = {"name", "zh", "en", "deadline_days", "rhythm", "editable", "waits_on"}
+# Who a case in a state waits on, seen from its own unit: a reviewer (a role that may leave
+# the state) or the receiving unit of a handover. Such cases are not the worker's overdue work.
+WAITS_ON = ("reviewer", "receiver")
 TRANSITION_KEYS = {
     "trigger", "zh", "en", "source", "dest", "roles", "guards",
     "conditions", "unless", "after", "reason", "scope",
@@ -31,6 +34,7 @@ class StateDef:
     deadline_days: int | None = None
     rhythm: bool = False
     editable: bool = False  # the 五必登 and 三个一 may be changed in this state
+    waits_on: str | None = None  # one of WAITS_ON
 
 
 @dataclass(frozen=True)
@@ -169,8 +173,11 @@ def _read_states(data, lines):
         days = s.get("deadline_days")
         if days is not None and (not isinstance(days, int) or days < 0):
             raise lines.error(f"state {name!r}: deadline_days must be 0 or more", "state", i, "deadline_days")
+        waits_on = s.get("waits_on")
+        if waits_on is not None and waits_on not in WAITS_ON:
+            raise lines.error(f"state {name!r}: waits_on must be one of {', '.join(WAITS_ON)}", "state", i, "waits_on")
         states[name] = StateDef(
-            name, s["zh"], s["en"], days, bool(s.get("rhythm", False)), bool(s.get("editable", False))
+            name, s["zh"], s["en"], days, bool(s.get("rhythm", False)), bool(s.get("editable", False)), waits_on
         )
     if not states:
         raise lines.error("no [[state]] is defined")

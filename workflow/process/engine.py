@@ -196,6 +196,19 @@ class Engine:
         firing = Firing(self.definition, case, actor, trigger, case.state, utcnow(), data=data)
         return [p for name in tdefs[0].guards for p in GUARDS[name](firing)]
 
+    def waiting_states(self, role):
+        """The states whose next step, seen from a case's own unit, is someone else's: the
+        receiving unit's answer, or a review this role may not give (process.toml waits_on)."""
+        out = []
+        for s in self.definition.states.values():
+            if s.waits_on == "receiver":
+                out.append(s.name)
+            elif s.waits_on == "reviewer" and not any(
+                    role in t.roles for t in self.definition.transitions_from(s.name)
+                    if t.scope != "receiver" and t.dest not in ("=", s.name)):
+                out.append(s.name)
+        return tuple(out)
+
     def state_label(self, state):
         s = self.definition.states[state]
         return label((s.zh, s.en))

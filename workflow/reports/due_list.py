@@ -18,7 +18,10 @@ from workflow.process.engine import get_engine
 from workflow.reports import mobility
 from workflow.subtree import under
 
-VIEWS = ("due", "soon", "all", "incoming")
+# due/soon: what the user can act on; waiting: what waits on someone else (a review, the
+# receiving unit's answer), never counted as the user's overdue work; incoming: handovers
+# addressed to the user's unit.
+VIEWS = ("due", "soon", "waiting", "all", "incoming")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 # What a row of the list shows: Row objects with these names, e.g. row.next_due_at.
@@ -73,8 +76,13 @@ def conditions(user, filters, now):
         where.append(Case.state == filters.state)
     if filters.project_id:
         where.append(Case.project_id == filters.project_id)
+    waiting = get_engine().waiting_states(user.role)
     if filters.view in ("due", "soon"):
         where.append(Case.next_due_at.is_not(None))
+        if waiting:
+            where.append(Case.state.not_in(waiting))
+    if filters.view == "waiting":
+        where.append(Case.state.in_(waiting))
     if filters.view == "soon":
         where.append(Case.next_due_at <= soon_limit(now))
     return where
@@ -146,17 +154,26 @@ def page(user, filters, cursor, per_page, now):
 
 
 def counts(user, filters, now):
-    """Return (total, overdue, due soon, handovers waiting) in one statement of two indexed scans."""
+    """Return (total, overdue, due soon, handovers waiting for the unit, cases waiting on others)
+    in one statement; overdue and soon count only what the user can act on."""
     where = conditions(user, filters, now)
+    waiting = get_engine().waiting_states(user.role)
+    mine = Case.state.not_in(waiting) if waiting else Case.id.is_not(None)
     listed = select(
         func.count(),
-        func.coalesce(func.sum(case((Case.next_due_at <= now, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((and_(Case.next_due_at > now, Case.next_due_at <= soon_limit(now)), 1),
+        func.coalesce(func.sum(case((and_(mine, Case.next_due_at <= now), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(mine, Case.next_due_at > now, Case.next_due_at <= soon_limit(now)), 1),
                                     else_=0)), 0),
     ).where(*where).subquery()
-    query = select(listed, incoming_query(user).scalar_subquery())
-    total, overdue, soon, incoming = db.session.execute(query).one()
-    return int(total), int(overdue), int(soon), int(incoming)
+    query = select(listed, incoming_query(user).scalar_subquery(), waiting_query(user, filters).scalar_subquery())
+    total, overdue, soon, incoming, others = db.session.execute(query).one()
+    return int(total), int(overdue), int(soon), int(incoming), int(others)
+
+
+def waiting_query(user, filters):
+    """Count the cases of the list's scope that wait on someone else."""
+    return select(func.count()).where(*conditions(user, Filters("waiting", filters.state, filters.unit,
+                                                                    filters.project_id), None))
 
 
 def incoming_query(user):
@@ -187,6 +204,7 @@ class DueList:
     overdue: int
     soon: int
     incoming: int
+    waiting: int  # cases waiting on someone else (a review, another unit's answer)
     units: list
     projects: list
     mobility: list = ()  # (MobileRow, tasks.Item) of the registered mobile members, first page only
@@ -197,13 +215,13 @@ def due_list(user, args, per_page, now):
     filters = parse_filters(args, user)
     cursor = Cursor.parse(args.get("after"))
     rows, next_cursor = page(user, filters, cursor, per_page, now)
-    total, overdue, soon, incoming = counts(user, filters, now)
+    total, overdue, soon, incoming, waiting = counts(user, filters, now)
     units, projects = filter_choices(user)
     mobile = ()
     if cursor is None and filters.view in ("due", "soon") and not (filters.state or filters.project_id):
         mobile = mobility.due_items(filters.unit.path if filters.unit else user.org_unit.path, now)
     return DueList(rows, filters, cursor is None, next_cursor.token() if next_cursor else None,
-                   total, overdue, soon, incoming, units, projects, mobile)
+                   total, overdue, soon, incoming, waiting, units, projects, mobile)
 
 
 def filter_choices(user):

@@ -205,7 +205,7 @@ def test_the_sender_stays_responsible_until_the_receiver_accepts(client, auth, m
     assert send(client, f"/cases/{case.id}/handover",
                 {"kind": "resettle", "to_unit_id": make.unit(RECEIVER).id, "reason": "回迁到清江"}).status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "待接收" in page and 'data-trigger="contact"' in page and 'data-trigger="accept"' not in page
+    assert "移交中·待对方接收" in page and 'data-trigger="contact"' in page and 'data-trigger="accept"' not in page
     response = client.post(f"/cases/{case.id}/do/accept", data={"version": fresh(case).version})
     assert response.status_code == 403 and "只有接收单位可以执行“接收”" in response.get_data(as_text=True)
     auth.logout()

@@ -126,8 +126,10 @@ def test_incoming_handovers_show_in_the_receivers_list_only(client, auth, make):
     assert "有1件移交等待本单位接收" in page and case.person.name not in names_in(page)
     assert names_in(client.get("/?view=incoming").get_data(as_text=True)) == [case.person.name]
     auth.logout()
-    auth.login()  # the sender still carries it in its own list, not as incoming
-    assert case.person.name in names_in(client.get("/").get_data(as_text=True))
+    auth.login()  # the sender still carries it, as waiting on the receiver: not its own work
+    page = client.get("/").get_data(as_text=True)
+    assert case.person.name not in names_in(page) and "另有1件等待他人" in page
+    assert names_in(client.get("/?view=waiting").get_data(as_text=True)) == [case.person.name]
     assert names_in(client.get("/?view=incoming").get_data(as_text=True)) == []
 
 
@@ -173,3 +175,20 @@ def test_today_list_stays_fast_with_100000_cases(client, auth, make, backend):
         timings[args] = time.perf_counter() - started
     # Generous bounds for a shared 2-core machine; typical runs take 20-60 ms.
     assert max(timings.values()) < 1.5, timings
+
+
+def test_cases_waiting_on_others_are_listed_apart_and_not_counted_overdue(client, auth, make, backend):
+    mine = make.case("identified")
+    review = make.case("in_review")
+    for case in (mine, review):
+        case.next_due_at = case.next_due_at - timedelta(days=30)
+    db.session.commit()
+    auth.login()
+    page = client.get("/").get_data(as_text=True)
+    assert names_in(page) == [mine.person.name]
+    assert "逾期1件" in page and "另有1件等待他人" in page
+    waiting = client.get("/?view=waiting").get_data(as_text=True)
+    assert names_in(waiting) == [review.person.name] and "due-waiting" in waiting
+    auth.logout()
+    auth.login("lvyuan-supervisor")  # the reviewer: the review is their work, not a wait
+    assert review.person.name in names_in(client.get("/").get_data(as_text=True))

@@ -63,6 +63,7 @@ def test_default_definition_loads_with_every_state_and_trigger(tmp_path):
         ('after = ["stamp_visit"]', 'after = ["stamp_vist"]', "unknown effect 'stamp_vist'", "stamp_vist"),
         ('deadline_days = 3', 'deadline_days = -3', "deadline_days must be 0 or more", "deadline_days = -3"),
         ('zh = "待走访"\n', 'zh = "待走访"\ncolour = "red"\n', "unknown key 'colour'", "colour"),
+        ('waits_on = "reviewer"', 'waits_on = "boss"', "waits_on must be one of reviewer, receiver", 'waits_on = "boss"'),
     ],
 )
 def test_broken_definition_names_the_line(tmp_path, old, new, message, needle):
