@@ -61,7 +61,13 @@ def _process(role):
         if role in t["roles"] and t.get("scope", "owner") == "owner":
             for source in t["source"]:
                 triggers.setdefault(source, {}).setdefault(t["trigger"], t["zh"])
-    return states, labels, triggers
+    # What waits on someone else, as the engine's waiting_states(role) reads waits_on.
+    moves = {(source, t["dest"]) for t in process["transition"] if role in t["roles"]
+             and t.get("scope", "owner") != "receiver" for source in t["source"]}
+    waiting = tuple(s["name"] for s in process["state"] if s.get("waits_on") == "receiver" or (
+        s.get("waits_on") == "reviewer" and not any(src == s["name"] and dest not in ("=", s["name"])
+                                                    for src, dest in moves)))
+    return states, labels, triggers, waiting
 
 
 class Pages:
@@ -72,7 +78,8 @@ class Pages:
         self.sqlite = self.mark == "?"
         self.path, self.per_page = org_path, per_page
         self.scope = org_path + ("*" if self.sqlite else "%")
-        self.states, self.labels, self.triggers = _process(role)
+        self.states, self.labels, self.triggers, waiting = _process(role)
+        self.not_waiting = "('" + "', '".join(waiting) + "')"  # names from process.toml, not input
         app = Flask(__name__)
         self.due_page, self.case_page = app.jinja_env.from_string(DUE_PAGE), app.jinja_env.from_string(CASE_PAGE)
 
@@ -90,7 +97,7 @@ class Pages:
 
     def due_list(self):
         now = datetime.now(UTC)
-        ids = [row[0] for row in self.query(sql.DUE_IDS, self.scope, self.per_page + 1)]
+        ids = [row[0] for row in self.query(sql.DUE_IDS.replace("{waiting}", self.not_waiting), self.scope, self.per_page + 1)]
         shown = ids[:self.per_page]
         found = self.query(sql.DUE_ROWS.replace("{ids}", ", ".join("?" * len(shown))), *shown) if shown else []
         position = {case_id: i for i, case_id in enumerate(shown)}
@@ -100,11 +107,12 @@ class Pages:
             css, late = lateness(due, now)
             rows.append((case_id, name, id_masked, state, self.states[state], local(due, "%m-%d %H:%M"), css, late,
                          f"{unit} · {project}"))
-        total, overdue, soon, incoming = self.query(sql.DUE_COUNTS, self.scope, self.instant(now), self.instant(now),
-                                                    self.instant(now + SOON), self.scope)[0]
+        total, overdue, soon, incoming, waiting = self.query(
+            sql.DUE_COUNTS.replace("{waiting}", self.not_waiting), self.scope, self.scope, self.instant(now),
+            self.instant(now), self.instant(now + SOON), self.scope)[0]
         next_cursor = f"{ids[self.per_page - 1]}" if len(ids) > self.per_page else None
         return self.due_page.render(
-            rows=rows, total=total, overdue=overdue, soon=soon, incoming=incoming, next_cursor=next_cursor,
+            rows=rows, total=total, overdue=overdue, soon=soon, incoming=incoming, waiting=waiting, next_cursor=next_cursor,
             states=self.states, units=self.query(sql.UNITS, self.path + "%"), projects=self.query(sql.PROJECTS))
 
     def show(self, case_id):

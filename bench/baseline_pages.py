@@ -21,6 +21,7 @@ ADDRESS_KINDS = {"transitional": "过渡住址", "resettlement": "安置住址"}
 DUE_IDS = """
 SELECT cases.id FROM cases
 WHERE cases.org_path {under} ? AND cases.next_due_at IS NOT NULL AND cases.next_due_at IS NOT NULL
+  AND cases.state NOT IN {waiting}
 ORDER BY cases.next_due_at, cases.id LIMIT ?
 """
 DUE_ROWS = """
@@ -31,10 +32,12 @@ WHERE cases.id IN ({ids})
 """
 DUE_COUNTS = """
 SELECT listed.total, listed.overdue, listed.soon,
-       (SELECT count(*) FROM cases WHERE cases.handover_to_path IS NOT NULL AND cases.handover_to_path {under} ?)
+       (SELECT count(*) FROM cases WHERE cases.handover_to_path IS NOT NULL AND cases.handover_to_path {under} ?),
+       (SELECT count(*) FROM cases WHERE cases.org_path {under} ? AND cases.state IN {waiting})
 FROM (SELECT count(*) AS total, coalesce(sum(CASE WHEN cases.next_due_at <= ? THEN 1 ELSE 0 END), 0) AS overdue,
              coalesce(sum(CASE WHEN cases.next_due_at > ? AND cases.next_due_at <= ? THEN 1 ELSE 0 END), 0) AS soon
-      FROM cases WHERE cases.org_path {under} ? AND cases.next_due_at IS NOT NULL) AS listed
+      FROM cases WHERE cases.org_path {under} ? AND cases.next_due_at IS NOT NULL
+        AND cases.state NOT IN {waiting}) AS listed
 """
 UNITS = "SELECT id, name FROM org_units WHERE path LIKE ? ORDER BY path"
 PROJECTS = "SELECT id, name FROM projects ORDER BY id"

@@ -12,11 +12,12 @@ DUE_PAGE = """{% set content %}
 <p class="summary">
   {% if overdue %}<b class="late">逾期{{ overdue }}件</b>{% endif %}
   {% if soon %}<span class="soon-count">7天内到期{{ soon }}件</span>{% endif %}
+  {% if waiting %}<a class="waiting-count" href="/?view=waiting">另有{{ waiting }}件等待他人（审核或对方接收），不计入逾期</a>{% endif %}
 </p>
 {% if incoming %}<a class="notice notice-incoming" href="/?view=incoming">有{{ incoming }}件移交等待本单位接收 ›</a>{% endif %}
 <nav class="tabs" aria-label="列表">
-  {% for view, text in [('due', '待办'), ('soon', '逾期及临期'), ('all', '全部'), ('incoming', '待接收')] %}
-  <a href="/?view={{ view }}"{% if view == 'due' %} class="active" aria-current="page"{% endif %}>{{ text }}</a>
+  {% for view, text in [('due', '待我办理'), ('soon', '逾期及临期'), ('waiting', '等待他人'), ('all', '全部'), ('incoming', '待本单位接收')] %}
+  <a href="/?view={{ view }}"{% if view == 'due' %} class="active" aria-current="page"{% endif %}>{{ text }}{% if view == 'incoming' and incoming %} <span class="count">{{ incoming }}</span>{% elif view == 'waiting' and waiting %} <span class="count count-muted">{{ waiting }}</span>{% endif %}</a>
   {% endfor %}
 </nav>
 <details class="filters"><summary>筛选</summary>

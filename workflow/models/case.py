@@ -74,6 +74,7 @@ class Case(db.Model):
             "ix_cases_org_path_due",
             "org_path",
             "next_due_at",
+            "state",  # the due list leaves out what waits on others by state, from the index alone
             postgresql_ops={"org_path": "text_pattern_ops"},
         ),
         # The reminder scan's two sources (scheduler/scan.py): each holds only the cases
