@@ -41,7 +41,7 @@ def issue(case_id):
     case = case_or_404(case_id)
     template = "mobility/certificate.html"
     most = get_policy().months("certificate_max_months")
-    problem = _refusal(case)
+    problem = _refusal(case) or certificates.not_mobile(case)
     if problem:
         return refuse(template, case, problem, max_months=most)
     form = with_version(CertificateForm(), case)
