@@ -26,6 +26,10 @@ def situation(case_id):
     if problem:
         return refuse(template, case, problem)
     form = with_version(SituationForm(situations=get_policy().situations.values()), case)
+    now = situations.current(case)
+    if not form.is_submitted() and now is not None:  # start from what is recorded
+        form.situation.data, form.dest_province.data = now.situation, now.dest_province or ""
+        form.dest_city.data, form.since.data = now.dest_city, now.since
 
     def act(form):
         situations.set_situation(case, g.user, situation=form.situation.data, since=form.since.data,

@@ -82,6 +82,8 @@ def test_a_new_situation_keeps_the_old_one_as_history(client, auth, make):
         send(client, f"/cases/{case.id}/mobility/situation",
              {"situation": "abroad", "since": "2026-04-01", "dest_province": "境外", "dest_city": "新加坡"})
         text = page(client, case.id)
+        shown = client.get(f"/cases/{case.id}/mobility/situation").get_data(as_text=True)
+        assert 'value="新加坡"' in shown and 'value="2026-04-01"' in shown  # the form starts from the record
     rows = db.session.execute(select(MobilityRecord.situation, MobilityRecord.is_current)
                               .where(MobilityRecord.case_id == case.id).order_by(MobilityRecord.id)).all()
     assert [tuple(r) for r in rows] == [("long", False), ("abroad", True)]
