@@ -19,7 +19,7 @@ from scheduler.recipients import Directory
 from workflow.db import db
 from workflow.mobility.clocks import local_day, zone
 from workflow.mobility.policy import get_policy
-from workflow.mobility.tasks import KINDS, items, serious
+from workflow.mobility.tasks import items, serious
 from workflow.outbox import dedupe_key, enqueue_many
 from workflow.reports.mobility import subtree_rows
 from workflow.text import label
@@ -37,7 +37,7 @@ class MobilityResult:
 
 def _words(row, item, today):
     """The title and body of one reminder, in Chinese (messages are stored as written)."""
-    what = label(KINDS[item.kind])
+    what = label(get_policy().labels[item.kind])
     day = item.due_on.isoformat()
     if item.kind == "line":
         return (_("应登记为流动党员：%(name)s", name=row.name),

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from web.i18n import NUMERIC_PATTERNS
 from web.worker import mobility_text
 from workflow.mobility.clocks import local_day
-from workflow.mobility.tasks import KINDS as MOBILITY_KINDS
+from workflow.mobility.policy import get_policy
 from workflow.process.engine import get_engine
 from workflow.reports.due_list import lateness, soon_limit
 from workflow.text import label
@@ -107,7 +107,7 @@ class MobileDue(NamedTuple):
 
 def mobility_rows(pairs, now):
     """The due list's 流动党员事项: what is due for registered mobile members, in words."""
-    today = local_day(now)
-    return [MobileDue(row.case_id, row.name, row.id_masked, item.kind, label(MOBILITY_KINDS[item.kind]),
+    today, labels = local_day(now), get_policy().labels
+    return [MobileDue(row.case_id, row.name, row.id_masked, item.kind, label(labels[item.kind]),
                       mobility_text.due_text(item.due_on, today), "overdue" if item.overdue else "soon")
             for row, item in pairs]

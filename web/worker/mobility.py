@@ -26,6 +26,10 @@ def situation(case_id):
     if problem:
         return refuse(template, case, problem)
     form = with_version(SituationForm(situations=get_policy().situations.values()), case)
+    now = situations.current(case)
+    if not form.is_submitted() and now is not None:  # start from what is recorded
+        form.situation.data, form.dest_province.data = now.situation, now.dest_province or ""
+        form.dest_city.data, form.since.data = now.dest_city, now.since
 
     def act(form):
         situations.set_situation(case, g.user, situation=form.situation.data, since=form.since.data,
@@ -41,7 +45,7 @@ def issue(case_id):
     case = case_or_404(case_id)
     template = "mobility/certificate.html"
     most = get_policy().months("certificate_max_months")
-    problem = _refusal(case)
+    problem = _refusal(case) or certificates.not_mobile(case)
     if problem:
         return refuse(template, case, problem, max_months=most)
     form = with_version(CertificateForm(), case)

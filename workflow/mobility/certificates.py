@@ -34,14 +34,20 @@ def period_problems(issued_on, expires_on, duration_months):
     return problems
 
 
-def _mobile_now(case):
-    """Refuse a 活动证 for a member whose current situation is not a 流动 one."""
-    policy = get_policy()
+def not_mobile(case):
+    """Why no 活动证 can be issued for the member now (their situation is not a 流动 one), or None."""
     situation = db.session.scalar(select(MobilityRecord.situation).where(
         MobilityRecord.case_id == case.id, MobilityRecord.is_current.is_(True)))
-    kind = policy.situations.get(situation or "local")
+    kind = get_policy().situations.get(situation or "local")
     if kind is None or not kind.mobile:
-        raise NotAllowed(_("只有登记为流动党员（如“长期外出/流动”）后才能发放活动证"))
+        return _("只有登记为流动党员（如“长期外出/流动”）后才能发放活动证")
+    return None
+
+
+def _mobile_now(case):
+    reason = not_mobile(case)
+    if reason:
+        raise NotAllowed(reason)
 
 
 def _number_taken(case, number, except_id=None):

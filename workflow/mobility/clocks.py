@@ -35,8 +35,9 @@ def zone():
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def local_day(instant):
-    return instant.astimezone(zone()).date() if instant is not None else None
+def local_day(instant, tz=None):
+    """The local date of an instant; tz given by callers that convert many (one look-up, not one each)."""
+    return instant.astimezone(tz or zone()).date() if instant is not None else None
 
 
 @dataclass(frozen=True)
@@ -70,21 +71,22 @@ class Clocks:
         return (day - today).days if day is not None else None
 
 
-def compute(facts, policy, today):
+def compute(facts, policy, today, tz=None):
     """Every clock of one case as of the local day today."""
+    tz = tz or zone()
     situation = policy.situations.get(facts.situation) or policy.situations["local"]
     # Away since they left: the situation's own date once one is recorded, else the move-out.
-    departure = facts.since if facts.situation != "local" else local_day(facts.moved_out_at)
+    departure = facts.since if facts.situation != "local" else local_day(facts.moved_out_at, tz)
     away_since = None
     if departure is not None:
-        away_since = max(d for d in (departure, local_day(facts.last_report_at)) if d)
+        away_since = max(d for d in (departure, local_day(facts.last_report_at, tz)) if d)
     line_on = add_months(away_since, policy.months("mobile_after_months")) if away_since else None
     report_due = abroad_due = graduate_until = None
     if situation.mobile:
-        base = max(d for d in (facts.since, local_day(facts.last_report_at)) if d)
+        base = max(d for d in (facts.since, local_day(facts.last_report_at, tz)) if d)
         report_due = add_months(base, policy.months("report_every_months"))
     if situation.abroad:
-        base = max(d for d in (facts.since, local_day(facts.last_reached_at)) if d)
+        base = max(d for d in (facts.since, local_day(facts.last_reached_at, tz)) if d)
         abroad_due = add_months(base, policy.months("abroad_contact_months"))
     if situation.graduate:
         graduate_until = add_months(facts.since, policy.months("graduate_keep_months"))

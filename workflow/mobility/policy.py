@@ -15,7 +15,8 @@ LINES = {"mobile_after_months", "report_every_months", "abroad_contact_months",
 REMINDERS = {"report_lead_days", "certificate_lead_days", "line_lead_days"}
 SITUATION_FLAGS = {"mobile", "abroad", "graduate", "suggest_transfer", "needs_destination"}
 SITUATION_KEYS = {"name", "zh", "en"} | SITUATION_FLAGS
-REQUIRED_SITUATIONS = ("local",)  # a member at home; the migration and new cases start there
+REQUIRED_SITUATIONS = ("local",)
+CLOCKS = ("line", "report", "abroad", "certificate", "graduate", "transfer")  # workflow/mobility/tasks.py  # a member at home; the migration and new cases start there
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Policy:
     report_kinds: tuple
     roles: tuple
     ends_in: tuple
+    labels: dict  # clock -> (zh, en)
 
     def months(self, name):
         return self.lines[name]
@@ -83,7 +85,7 @@ def load(path, states):
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"{path}: {exc}") from None
-    unknown = set(data) - {"lines", "reminders", "scope", "situation"}
+    unknown = set(data) - {"lines", "reminders", "scope", "labels", "situation"}
     if unknown:
         raise where.error(f"unknown table {sorted(unknown)[0]!r}")
     lines = _numbers(data.get("lines", {}), "lines", LINES | {"report_kinds"}, LINES, where, positive=True)
@@ -94,7 +96,23 @@ def load(path, states):
                           "lines", "report_kinds")
     situations = _situations(data.get("situation", []), where)
     roles, ends_in = _scope(data.get("scope", {}), states, where)
-    return Policy(situations, lines, reminders, tuple(kinds), roles, ends_in)
+    labels = _labels(data.get("labels", {}), where)
+    return Policy(situations, lines, reminders, tuple(kinds), roles, ends_in, labels)
+
+
+def _labels(table, where):
+    unknown = set(table) - set(CLOCKS)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise where.error(f"unknown clock {key!r} in [labels]", "labels", key)
+    out = {}
+    for clock in CLOCKS:
+        pair = table.get(clock)
+        if not isinstance(pair, dict) or set(pair) != {"zh", "en"} or not all(
+                isinstance(v, str) and v.strip() for v in pair.values()):
+            raise where.error(f"labels.{clock}: {{ zh = \"…\", en = \"…\" }} is required", "labels", clock)
+        out[clock] = (pair["zh"], pair["en"])
+    return out
 
 
 def _scope(table, states, where):

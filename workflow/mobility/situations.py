@@ -1,7 +1,7 @@
 """Set a party member's mobility situation: a new period, the old one kept; the 定期报告."""
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from workflow.cases.services import commit_or_conflict, log_contact, record_follow_up
 from workflow.db import db, utcnow
@@ -10,6 +10,12 @@ from workflow.mobility.policy import get_policy
 from workflow.models import MobilityRecord, TransitionRecord
 from workflow.process.engine import MOBILITY, get_engine
 from workflow.rows import insert_row
+
+
+def current(case):
+    """The member's current mobility record, or None (a member with none is 本地)."""
+    return db.session.scalar(select(MobilityRecord).where(MobilityRecord.case_id == case.id,
+                                                          MobilityRecord.is_current.is_(True)))
 
 
 def set_situation(case, actor, *, situation, since, dest_province=None, dest_city=None, note=None,

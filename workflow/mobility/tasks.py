@@ -7,16 +7,6 @@ due list, the supervisor's view and the reminder job all read these same items.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# kind -> (Chinese, English) as the lists and reminders name it.
-KINDS = {
-    "line": ("流动党员认定", "Mobile member line"),
-    "report": ("定期报告", "Periodic report"),
-    "abroad": ("境外联系", "Contact abroad"),
-    "certificate": ("活动证到期", "Certificate expiry"),
-    "graduate": ("毕业生组织关系到期", "Graduate relation limit"),
-    "transfer": ("应转尽转", "Transfer suggested"),
-}
-
 
 @dataclass(frozen=True)
 class Item:

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, select
 
 from workflow.db import db
 from workflow.mobility import tasks
-from workflow.mobility.clocks import Facts, compute, local_day
+from workflow.mobility.clocks import Facts, compute, local_day, zone
 from workflow.mobility.policy import get_policy
 from workflow.models import ActivityCertificate, Case, ContactLog, MobilityRecord, OrgUnit, Person, RegistrationEntry
 from workflow.process.engine import get_engine
@@ -64,15 +64,15 @@ def _statement(policy):
     )
 
 
-def _row(r, policy, today, hand_over_states):
-    since = r.since or local_day(r.created_at)
+def _row(r, policy, today, hand_over_states, tz):
+    since = r.since or local_day(r.created_at, tz)
     facts = Facts(
         situation=r.situation or "local", since=since, moved_out_at=r.moved_out_at,
         last_report_at=r.last_report_at, last_reached_at=r.last_reached_at, certificate_expires_on=r.certificate,
-        settled_on=local_day(r.settled), may_hand_over=r.state in hand_over_states,
+        settled_on=local_day(r.settled, tz), may_hand_over=r.state in hand_over_states,
     )
     return MobileRow(r.id, r.name, r.id_masked, r.unit, r.state, r.worker_id, r.org_path, facts.situation, since,
-                     r.dest_province, r.dest_city, compute(facts, policy, today))
+                     r.dest_province, r.dest_city, compute(facts, policy, today, tz))
 
 
 def _hand_over_states():
@@ -84,7 +84,7 @@ def case_row(case_id, now):
     """The mobility and clocks of one party member's case, or None (a resident, or ended)."""
     policy = get_policy()
     found = db.session.execute(_statement(policy).where(Case.id == case_id)).first()
-    return _row(found, policy, local_day(now), _hand_over_states()) if found else None
+    return _row(found, policy, local_day(now), _hand_over_states(), zone()) if found else None
 
 
 
@@ -94,15 +94,18 @@ def subtree_rows(path, now, registered_only=False):
     registered_only: only members whose situation carries a clock of its own (流动, 出国(境),
     毕业生), so the read follows the registered mobile members, not every member.
     """
-    policy, today, states = get_policy(), local_day(now), _hand_over_states()
+    policy, today, states, tz = get_policy(), local_day(now), _hand_over_states(), zone()
     statement = _statement(policy)
     if path is not None:
         statement = statement.where(under(Case.org_path, path))
     if registered_only:
-        statement = statement.where(MobilityRecord.situation.in_(
-            [s.name for s in policy.situations.values() if s.mobile or s.abroad or s.graduate]))
+        # Driven from the few current records of those situations (their index), not from the
+        # subtree's cases: a planner left to choose walks every case of a street (measured: 30x).
+        names = [s.name for s in policy.situations.values() if s.mobile or s.abroad or s.graduate]
+        statement = statement.where(Case.id.in_(select(MobilityRecord.case_id).where(
+            MobilityRecord.is_current.is_(True), MobilityRecord.situation.in_(names))))
     found = db.session.execute(statement.order_by(OrgUnit.name, Person.name, Case.id)).all()
-    return [_row(r, policy, today, states) for r in found]
+    return [_row(r, policy, today, states, tz) for r in found]
 
 
 def due_items(path, now):

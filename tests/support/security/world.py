@@ -160,6 +160,21 @@ def import_batch_of(user_id, unit_id, case):
     return first_id(ImportBatch, user_id=user_id)
 
 
+def certificate_of(case):
+    """A 活动证 of the case, as the register would hold it."""
+    from datetime import date
+
+    from workflow.models import ActivityCertificate
+
+    if first_id(ActivityCertificate, case_id=case.id) is None:
+        db.session.add(ActivityCertificate(
+            case_id=case.id, district_id=int(case.org_path.strip("/").split("/")[0]), issuing_unit_id=case.org_unit_id,
+            number=f"probe-{case.id}", issued_on=date(2026, 1, 1), expires_on=date(2026, 12, 31), duration_months=12,
+            reason="探测", dest_province="北京", dest_city="丰台", status="active", renewals=0))
+        db.session.commit()
+    return first_id(ActivityCertificate, case_id=case.id)
+
+
 def member_report_of(case):
     """A pending self-report (a workplace change) of the case, as a member would send it."""
     from workflow.models import MemberLink, MemberReport

@@ -1,6 +1,5 @@
 """A party member's 流动党员 card: the computed six-month line, the situation, the 活动证 register."""
 
-import re
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -83,6 +82,8 @@ def test_a_new_situation_keeps_the_old_one_as_history(client, auth, make):
         send(client, f"/cases/{case.id}/mobility/situation",
              {"situation": "abroad", "since": "2026-04-01", "dest_province": "境外", "dest_city": "新加坡"})
         text = page(client, case.id)
+        shown = client.get(f"/cases/{case.id}/mobility/situation").get_data(as_text=True)
+        assert 'value="新加坡"' in shown and 'value="2026-04-01"' in shown  # the form starts from the record
     rows = db.session.execute(select(MobilityRecord.situation, MobilityRecord.is_current)
                               .where(MobilityRecord.case_id == case.id).order_by(MobilityRecord.id)).all()
     assert [tuple(r) for r in rows] == [("long", False), ("abroad", True)]
@@ -109,12 +110,13 @@ def issue(client, case_id, **changes):
 def test_a_certificate_needs_the_member_registered_as_mobile(client, auth, make):
     case = make.case("following")
     auth.login()
-    response = client.get(f"/cases/{case.id}/mobility/certificates/new")
-    assert response.status_code == 200
+    assert "发放活动证</a>" not in page(client, case.id)
+    shown = client.get(f"/cases/{case.id}/mobility/certificates/new").get_data(as_text=True)
+    assert "只有登记为流动党员" in shown and 'name="number"' not in shown
     posted = client.post(f"/cases/{case.id}/mobility/certificates/new",
-                         data={"version": re.search(r'value="(\d+)"', response.get_data(as_text=True)).group(1),
-                               "number": "X1", "issued_on": "2026-03-02", "duration_months": "6",
-                               "expires_on": "2026-09-01", "reason": "务工", "dest_province": "北京", "dest_city": "丰台"})
+                         data={"version": str(case.version), "number": "X1", "issued_on": "2026-03-02",
+                               "duration_months": "6", "expires_on": "2026-09-01", "reason": "务工",
+                               "dest_province": "北京", "dest_city": "丰台"})
     assert posted.status_code == 403
     assert "只有登记为流动党员" in posted.get_data(as_text=True) and certificates(case.id) == 0
 
@@ -197,3 +199,20 @@ def test_the_yearly_report_deadline_shows_on_the_due_list_when_near(client, auth
     assert 'id="mobility-due"' in text and 'data-kind="report"' in text
     assert "定期报告" in text and "还有20天（2027-03-02）" in text
     assert f'href="/cases/{case.id}#mobility"' in text
+
+
+def test_the_members_own_check_in_on_the_card_link_is_their_yearly_report(app, client, auth, make):
+    from tests.support.member import issue_link, verified
+    from tests.web.member.test_member_reports import submission
+
+    case = mobile_case(make, client, auth)
+    with frozen(T0 + timedelta(days=345)):  # 2027-02-10: the report is due 2027-03-02
+        auth.login()
+        assert "还有20天（2027-03-02）" in page(client, case.id)
+        token = issue_link(client, case)
+        member = verified(app, case, token)
+        sid = submission(member.get(f"/m/{token}").get_data(as_text=True), "checkin")
+        assert member.post(f"/m/{token}/checkin", data={"submission": sid}).status_code == 302
+        text = page(client, case.id)
+        assert "还有365天（2028-02-10）" in text
+        assert 'id="mobility-due"' not in client.get("/").get_data(as_text=True)

@@ -31,6 +31,7 @@ def test_default_policy_carries_the_rules_of_the_guidance(tmp_path):
     assert (policy.months("mobile_after_months"), policy.months("report_every_months"),
             policy.months("abroad_contact_months"), policy.months("graduate_keep_months")) == (6, 12, 6, 24)
     assert "self" in policy.report_kinds and policy.ends_in == ("transferred", "closed")
+    assert policy.labels["report"] == ("定期报告", "Periodic report")
 
 
 def test_changing_the_six_month_line_needs_no_code(tmp_path):
@@ -48,6 +49,8 @@ def test_changing_the_six_month_line_needs_no_code(tmp_path):
     ('roles = ["worker", "supervisor", "secretary"]', 'roles = ["janitor"]', "roles = [", "unknown role 'janitor'"),
     ('report_kinds = ["org_life", "self", "report"]', 'report_kinds = ["letter"]', "report_kinds",
      "lines.report_kinds: a list of contact kinds"),
+    ('report = { zh = "定期报告", en = "Periodic report" }', 'report = { zh = "定期报告" }', 'report = { zh',
+     "labels.report: .* is required"),
     ('mobile = true\nsuggest_transfer', 'mobile = "yes"\nsuggest_transfer', 'mobile = "yes"',
      "situation 'long': mobile must be true or false"),
 ])
