@@ -189,22 +189,6 @@ def member_report_of(case):
     return first_id(MemberReport, case_id=case.id)
 
 
-def certificate_of(case):
-    """A 流动党员活动证 of the case, as the register would hold it."""
-    from datetime import date
-
-    from workflow.mobility.certificates import district_id
-    from workflow.models.mobility import ActivityCertificate
-
-    if first_id(ActivityCertificate, case_id=case.id) is None:
-        db.session.add(ActivityCertificate(
-            case_id=case.id, district_id=district_id(case.org_path), issuing_unit_id=case.org_unit_id,
-            number=f"探测{case.id:06d}", issued_on=date(2026, 1, 1), expires_on=date(2027, 1, 1), duration_months=12,
-            reason="外出务工", dest_province="广东省", dest_city="深圳市"))
-        db.session.commit()
-    return first_id(ActivityCertificate, case_id=case.id)
-
-
 def foreign_inbox_item(case, viewer):
     return inbox_item_of(outside(home_user(case), viewer), case)
 
