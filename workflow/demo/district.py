@@ -51,6 +51,7 @@ PROJECTS = [
 PATH = ["identified", "visited", "in_review", "registered", "following", "lost",
         "handover", "resettled", "transferred", "closed"]
 WEIGHTS = [12, 12, 8, 10, 28, 5, 6, 7, 4, 8]
+LATE_SHARE = 0.07  # of the demo's cases, the ones with a long (mostly late) history
 
 
 def build_tree(synth):
@@ -121,7 +122,16 @@ class Walker:
         """List a new person and carry the case to target; return the case."""
         rng = self.synth.rng
         stop = PATH.index(target)
-        self.t = utcnow() - timedelta(days=rng.randint(stop * 12 + 3, stop * 25 + 40))
+        # A district at work: most cases started recently enough to be on time; a share
+        # (LATE_SHARE) has a long history and is mostly late, as some always are.
+        late = rng.random() < LATE_SHARE
+        if late:
+            span = (stop * 12 + 3, stop * 25 + 40)
+        elif target == "following":  # followed for months, in rhythm: the link-health trend
+            span = (120, 200)
+        else:
+            span = (stop * 2 + 1, stop * 3 + 5)
+        self.t = utcnow() - timedelta(days=rng.randint(*span))
         if not self.spread:
             self.t = utcnow()
         if member is None:
@@ -141,6 +151,8 @@ class Walker:
             self.engine.fire(case, "move_out", self.worker, now=self.step(1, 20))
             for _ in range(rng.randint(0, 3)):
                 self.follow(case, "reached")
+            while self.spread and not late and target == "following" and self.t < utcnow() - timedelta(days=24):
+                self.follow(case, "reached", (18, 28))
         if target == "lost":
             for _ in range(3):
                 self.follow(case, "not_reached")
@@ -166,8 +178,8 @@ class Walker:
         services.issue_card(case, self.worker, now=now)
         services.join_group(case, self.worker, f"{case.org_unit.name}联络群", now)
 
-    def follow(self, case, outcome):
-        now = self.step(5, 40)
+    def follow(self, case, outcome, days=(5, 40)):
+        now = self.step(*days)
         services.record_follow_up(case, self.worker, kind=self.synth.rng.choice(["phone", "wechat", "visit"]),
                                   outcome=outcome, contacted_at=now, now=now)
 
