@@ -45,7 +45,9 @@ def test_the_header_is_one_compact_bar_in_each_language(phone, live_app, code, u
         # The supervisor's pages keep their one-row sub-navigation above the title.
         assert measured["title"] < (120 if url.startswith("/supervisor") else 90), (url, measured)
         assert measured["width"] <= 390, (url, measured)
-    screenshot(phone, f"header-{username}-{code}", backend)
+    landing = "supervisor-overview" if username == "demo-supervisor" else "worker-due-list"
+    phone.goto("/supervisor/" if username == "demo-supervisor" else "/")
+    screenshot(phone, f"{landing}-{code}", backend)
     # The menu opens within the screen and holds the way out.
     phone.click("header .menu summary")
     panel = phone.locator(".menu-panel")
