@@ -1,4 +1,6 @@
-"""The daily digest: one message per worker with what is due today and what is overdue."""
+"""The daily digest: one message per person who must act next (the worker, the reviewer, the
+receiving unit), grouped by what to do, the most urgent first, with how many of their own
+cases wait on someone else."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,7 +12,7 @@ from sqlalchemy import select
 
 from scheduler.messages import task_label
 from scheduler.recipients import Directory
-from scheduler.scan import responsible
+from scheduler.scan import own_workers, responsible
 from scheduler.settings import digest_clock, local, zone
 from workflow.db import db
 from workflow.models import Case, Person
@@ -50,13 +52,18 @@ def run(now):
     ).all()
     directory = Directory()
     per_worker = defaultdict(lambda: ([], []))
+    waiting = defaultdict(int)  # user id -> their cases due now whose next step is someone else's
     for row in rows:
-        for user in responsible(row, directory):
+        actors = responsible(row, directory)
+        for user in actors:
             per_worker[user.id][0 if row.next_due_at >= start else 1].append(row)
+        for user in own_workers(row, directory):
+            if user not in actors:
+                waiting[user.id] += 1
     result = DigestResult(day=instant.strftime("%Y-%m-%d"), workers=len(per_worker))
     for user_id, (today, overdue) in per_worker.items():
         user = directory.users[user_id]
-        title, body = compose(instant, today, overdue, now)
+        title, body = compose(instant, today, overdue, now, waiting[user_id])
         written = enqueue(kind="digest", recipient=f"user:{user.id}", title=title, body=body,
                           due_at=instant, user=user, link="/", now=now)
         result.written += written
@@ -65,21 +72,33 @@ def run(now):
     return result
 
 
-def compose(instant, today, overdue, now):
-    """Return (title, body): counts first, then each list, the oldest first."""
+def compose(instant, today, overdue, now, waiting=0):
+    """Return (title, body): counts first, then one group per task, the group with the oldest
+    deadline first and each group oldest first; last, how many wait on someone else."""
     limit = current_app.config["DIGEST_MAX_ITEMS"]
-    title = _("每日待办 %(day)s：今日到期%(a)s件，已逾期%(b)s件",
+    title = _("每日待办 %(day)s：已逾期%(b)s件，今日到期%(a)s件",
               day=local(instant, "%m-%d"), a=len(today), b=len(overdue))
+    if waiting:
+        title += _("，另有%(n)s件等待他人", n=waiting)
+    late_ids = {r.id for r in overdue}
+    groups = defaultdict(list)
+    for row in sorted(overdue + today, key=lambda r: (r.next_due_at, r.id)):
+        groups[task_label(row.due_kind)].append(row)
     lines = []
-    for heading, rows, describe in (
-        (_("今日到期"), today, lambda r: _("期限%(t)s", t=local(r.next_due_at, "%H:%M"))),
-        (_("已逾期"), overdue, lambda r: _("逾期%(d)s天", d=(now - r.next_due_at).days)),
-    ):
-        if not rows:
-            continue
-        lines.append(_("%(heading)s（%(n)s件）：", heading=heading, n=len(rows)))
+    for task, rows in groups.items():  # insertion order: the group with the oldest deadline first
+        late = sum(1 for r in rows if r.id in late_ids)
+        lines.append(_("%(task)s（%(n)s件，其中逾期%(late)s件）：", task=task, n=len(rows), late=late)
+                     if late else _("%(task)s（%(n)s件）：", task=task, n=len(rows)))
         for row in rows[:limit]:
-            lines.append(f"· {row.person_name}（{task_label(row.due_kind)}）{describe(row)}")
+            lines.append(f"· {row.person_name} {_when(row, now, row.id in late_ids)}")
         if len(rows) > limit:
             lines.append(_("……另有%(n)s件，请在系统中查看", n=len(rows) - limit))
+    if waiting:
+        lines.append(_("另有%(n)s件在等待他人（审核或对方接收），不计入您的逾期。", n=waiting))
     return title, "\n".join(lines)
+
+
+def _when(row, now, late):
+    if late:
+        return _("逾期%(d)s天", d=(now - row.next_due_at).days)
+    return _("今日%(t)s到期", t=local(row.next_due_at, "%H:%M"))

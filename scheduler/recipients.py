@@ -40,6 +40,10 @@ class Directory:
         return self._memo(("sups", org_path),
                           lambda: [u for u, path in self.supervisors if org_path.startswith(path)])
 
+    def reviewers(self, org_path):
+        """The supervisors of the deepest unit above the case that has any: who reviews it."""
+        return self._memo(("reviewers", org_path), lambda: _nearest(self.supervisors, org_path))
+
     def robot_unit(self, org_path):
         """The nearest unit at or above the case that has a group robot URL."""
         def find():

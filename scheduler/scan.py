@@ -21,6 +21,7 @@ from scheduler.settings import days
 from workflow.db import db
 from workflow.models import Case, OrgUnit, Person
 from workflow.outbox import enqueue_many
+from workflow.process.engine import get_engine
 
 BATCH = 500
 CASES, PEOPLE, UNITS = Case.__table__, Person.__table__, OrgUnit.__table__
@@ -167,6 +168,9 @@ def reminders(row, now, directory):
         yield from _to_users("near_due", messages.near_due(row, now), workers, base)
     else:
         yield from _to_users("overdue", messages.overdue(row, now), workers, base)
+        if _receiving(row):  # the receiver is late: now the sender hears of it too
+            senders = [u for u in own_workers(row, directory) if u not in workers]
+            yield from _to_users("overdue", messages.overdue(row, now), senders, base)
         if late > days("ESCALATION_DAYS"):
             text = messages.escalation(row, now, workers, cfg["ESCALATION_DAYS"])
             yield from _to_leaders("escalation", text, row, directory, base)
@@ -192,10 +196,24 @@ def _receiving(row):
     return bool(row.handover_to_path) and row.due_kind == row.state
 
 
+def _reviewing(row):
+    """A deadline of a state that waits on a reviewer (process.toml waits_on) is the reviewer's."""
+    state = get_engine().definition.states.get(row.state)
+    return state is not None and state.waits_on == "reviewer" and row.due_kind == row.state
+
+
 def responsible(row, directory):
-    """Who must act on the deadline: the case's worker, or the receiver's during a handover."""
+    """Who must act next on the deadline: the case's worker; the receiver's during a handover;
+    the nearest supervisors for a review (the worker when the subtree has none)."""
     if _receiving(row):
         return directory.responsible(None, row.handover_to_path)
+    if _reviewing(row):
+        return directory.reviewers(row.org_path) or directory.responsible(row.worker_id, row.org_path)
+    return directory.responsible(row.worker_id, row.org_path)
+
+
+def own_workers(row, directory):
+    """The case's own worker(s), whoever must act next."""
     return directory.responsible(row.worker_id, row.org_path)
 
 

@@ -51,12 +51,16 @@ def require_login():
     return None
 
 
-def _safe_next(target):
-    """Follow only a local path: no other host, no scheme, no backslash tricks."""
+# Supervisors start on 督导总览 (their work is the subtree's), everyone else on 今日待办.
+HOME = {"supervisor": "supervisor.dashboard", "admin": "supervisor.dashboard"}
+
+
+def _safe_next(target, role=None):
+    """Follow only a local path: no other host, no scheme, no backslash tricks; else the role's start page."""
     if (target and target.startswith("/") and not target.startswith("//")
             and "\\" not in target and not any(ord(c) < 32 for c in target)):
         return target
-    return url_for("cases.index")
+    return url_for(HOME.get(role, "cases.index"))
 
 
 def throttled(form):
@@ -81,7 +85,7 @@ def login():
         flash(_("用户名或密码错误"), "error")
         return render_template("auth/login.html", form=form)
     sessions.start(result.token)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(_safe_next(request.args.get("next"), result.role))
 
 
 @bp.post("/logout")

@@ -6,6 +6,7 @@ never writes into its source tree at start-up.
 """
 
 import os
+from datetime import datetime
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, format_datetime, get_timezone, get_translations
@@ -37,6 +38,7 @@ def switch_language(code):
 
 # CLDR patterns made only of numbers read the same in every language; lists show dozens
 # of times per page, so these skip Babel's locale machinery (about 20 µs each).
+OTHER_YEAR = "%Y-%m-%d"  # a short time not in this year is shown as its date with the year
 NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "MM-dd HH:mm": "%m-%d %H:%M", "yyyy-MM-dd": "%Y-%m-%d"}
 
 
@@ -47,7 +49,10 @@ def local_time(value, fmt="yyyy-MM-dd HH:mm"):
     pattern = NUMERIC_PATTERNS.get(fmt)
     if pattern is None:
         return format_datetime(value, fmt)
-    return value.astimezone(_timezone()).strftime(pattern)
+    local = value.astimezone(_timezone())
+    if fmt == "MM-dd HH:mm" and local.year != datetime.now(local.tzinfo).year:
+        return local.strftime(OTHER_YEAR)  # "06-24 20:13" of another year would mislead
+    return local.strftime(pattern)
 
 
 def _timezone():

@@ -1,6 +1,7 @@
 """The in-app inbox: the bell with its unread count, the list, read and unread."""
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from workflow.accounts import inbox
 from workflow.models.outbox import KINDS
@@ -8,6 +9,7 @@ from workflow.text import label
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 PER_PAGE = 30
+OLD_DAYS = 7  # "mark old ones read": older than a week, or no longer the user's to act on
 
 
 def bell_count():
@@ -46,7 +48,8 @@ def index():
     show = "unread" if request.args.get("show") == "unread" else "all"
     items, has_next = inbox.messages(g.user, page, show == "unread", PER_PAGE)
     return render_template("inbox/index.html", items=items, has_next=has_next,
-                           page=page, show=show, unread=inbox.unread_count(g.user))
+                           page=page, show=show, unread=inbox.all_unread_count(g.user),
+                           open_count=bell_count(), old_days=OLD_DAYS)
 
 
 @bp.post("/<int:item_id>/read")
@@ -58,6 +61,14 @@ def mark_read(item_id):
 @bp.post("/<int:item_id>/unread")
 def mark_unread(item_id):
     _found(inbox.mark_unread(g.user, item_id))
+    return _back()
+
+
+@bp.post("/read-old")
+def mark_old_read():
+    """Mark read in one go what is old or no longer the user's to act on."""
+    done = inbox.mark_old_read(g.user, OLD_DAYS)
+    flash(_("已将%(n)s条旧消息标为已读", n=done), "success")
     return _back()
 
 

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from workflow.db import db
+from workflow.db import db, utcnow
 from workflow.models import OrgUnit, User
 from workflow.models.user import ROLES
 from workflow.process import diagram
@@ -56,6 +56,11 @@ def seed_demo(if_empty, people, seed):
     summary = seed_demo_data(people=people, seed=seed, password=password)
     for state, count in sorted(summary.items()):
         click.echo(f"{state}: {count}")
+    from workflow.reports import link_health
+
+    months = link_health.backfill(6)  # the dashboard's trend has six past months at once
+    link_health.take_snapshot(utcnow())
+    click.echo(f"link health: {len(months)} past months backfilled, this month stored")
     click.echo("demo accounts: demo-worker, demo-supervisor, demo-admin")
 
 

@@ -45,7 +45,9 @@ def test_the_header_is_one_compact_bar_in_each_language(phone, live_app, code, u
         # The supervisor's pages keep their one-row sub-navigation above the title.
         assert measured["title"] < (120 if url.startswith("/supervisor") else 90), (url, measured)
         assert measured["width"] <= 390, (url, measured)
-    screenshot(phone, f"header-{username}-{code}", backend)
+    landing = "supervisor-overview" if username == "demo-supervisor" else "worker-due-list"
+    phone.goto("/supervisor/" if username == "demo-supervisor" else "/")
+    screenshot(phone, f"{landing}-{code}", backend)
     # The menu opens within the screen and holds the way out.
     phone.click("header .menu summary")
     panel = phone.locator(".menu-panel")
@@ -149,3 +151,29 @@ def test_dashboard_tables_fit_or_scroll_in_their_card_with_the_first_column_fixe
     labels = phone.locator("figure.chart[data-table=overdue-table] text.bar-label").all_text_contents()
     assert "在京务工创业人员党支部" in labels
     screenshot(phone, f"supervisor-dashboard-{code}", backend)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_small_things_on_the_case_screens(phone, live_app, code, backend):
+    from tests.support.factories import Factory
+
+    with live_app.app_context():
+        make = Factory(live_app)
+        frozen_case, open_case = make.case("in_review").id, make.case("visited").id
+        db.session.remove()
+    login(phone)
+    _language(phone, code)
+    phone.goto(f"/cases/{frozen_case}/registration")  # frozen: nothing invites a partial save
+    assert phone.locator("main form").count() == 0 and phone.locator("main p.hint").count() == 0
+    phone.goto(f"/cases/{open_case}/registration")  # a section's legend is not repeated as its label
+    for name in ("original_address", "destination_address", "workplace"):
+        assert phone.locator(f"label[for={name}]").bounding_box()["height"] <= 1
+    phone.goto(f"/cases/{frozen_case}")
+    reason = phone.locator("input.reveal-reason")
+    fits = reason.evaluate("el => { const c = document.createElement('canvas').getContext('2d');"
+                           " c.font = getComputedStyle(el).font;"
+                           " return c.measureText(el.placeholder).width < el.clientWidth - 10; }")
+    assert fits
+    call = phone.locator("dd.phone a.call")
+    assert call.get_attribute("href") == f"/cases/{frozen_case}/call"
+    screenshot(phone, f"worker-case-{code}", backend)

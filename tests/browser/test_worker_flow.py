@@ -185,8 +185,17 @@ def receive_and_close(page, backend):
     assert [a.get_attribute("data-trigger") for a in page.locator("a.action").all()] == ["accept", "reject"]
     act(page, "accept")
     send(page)
-    state_is(page, "已安置")
+    state_is(page, "新接收·待首次联系")  # the receiver's own first tasks: a contact and its group
     assert "清江社区党总支" in page.locator("section.person").inner_text()
+    act(page, "contact")
+    page.check("input[name=outcome][value=reached]")
+    send(page)
+    go(page, "li[data-item=group] a")
+    page.fill("#group_name", "清江社区动迁党员微信群")
+    send(page)
+    act(page, "settle_in")
+    send(page)
+    state_is(page, "已安置")
     act(page, "close")
     page.fill("#reason", "已在清江社区安置，编入楼院党支部")
     send(page)

@@ -8,6 +8,7 @@ from scheduler.digest import latest_instant
 from tests.scheduler.conftest import frozen, local, outbox
 from workflow.db import db
 from workflow.models import OutboxMessage
+from workflow.process.engine import get_engine
 
 
 def made(make, when, **kwargs):
@@ -26,17 +27,16 @@ def test_digest_lists_what_is_due_today_and_what_is_overdue_in_one_message(run, 
     assert result.workers == 2 and result.written == 2
     demo = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == f"user:{make.user('demo-worker').id}"))
     assert demo.kind == "digest" and demo.case_id is None
-    assert demo.title == "每日待办 12-01：今日到期1件，已逾期2件"
-    assert demo.body.splitlines() == [
-        "今日到期（1件）：",
-        f"· {today.person.name}（待走访）期限17:00",
-        "已逾期（2件）：",
-        f"· {later.person.name}（待走访）逾期4天",
-        f"· {late.person.name}（待走访）逾期3天",
+    assert demo.title == "每日待办 12-01：已逾期2件，今日到期1件"
+    assert demo.body.splitlines() == [  # grouped by what to do, the most urgent first
+        "待走访（3件，其中逾期2件）：",
+        f"· {later.person.name} 逾期4天",
+        f"· {late.person.name} 逾期3天",
+        f"· {today.person.name} 今日17:00到期",
     ]
     assert future.person.name not in demo.body and other.person.name not in demo.body
     qingjiang = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == f"user:{make.user('qingjiang-worker').id}"))
-    assert qingjiang.body.splitlines() == ["今日到期（1件）：", f"· {other.person.name}（待走访）期限10:00"]
+    assert qingjiang.body.splitlines() == ["待走访（1件）：", f"· {other.person.name} 今日10:00到期"]
 
 
 def test_digest_is_written_once_per_worker_and_day(run, make):
@@ -61,7 +61,34 @@ def test_long_digest_lists_the_first_items_and_says_how_many_more(run, app, make
         made(make, local(2026, 11, day, 8, 0))
     run.daily_digest(local(2026, 12, 1, 8, 30))
     body = db.session.scalar(select(OutboxMessage.body))
-    assert body.splitlines()[0] == "已逾期（3件）：" and body.splitlines()[-1] == "……另有2件，请在系统中查看"
+    assert body.splitlines()[0] == "待走访（3件，其中逾期3件）：" and body.splitlines()[-1] == "……另有2件，请在系统中查看"
+
+
+def test_reviews_and_incoming_handovers_go_to_whoever_acts_next(run, make, backend):
+    with frozen(local(2026, 11, 20, 8, 0)):
+        mine = make.case("identified")  # due 11-27: the worker's own
+        review = make.case("in_review")  # due 11-23: the community supervisor reviews it
+        handover = make.case("following")
+    with frozen(local(2026, 11, 21, 8, 0)):
+        get_engine().fire(handover, "hand_over", make.user("demo-worker"), kind="resettle",
+                          to_unit=make.unit("清江社区党总支"))  # the receiver answers by 11-28
+    run.daily_digest(local(2026, 12, 1, 8, 30))
+
+    def digest_of(username):
+        recipient = f"user:{make.user(username).id}"
+        return db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == recipient,
+                                                             OutboxMessage.kind == "digest"))
+
+    worker = digest_of("demo-worker")
+    assert worker.title == "每日待办 12-01：已逾期1件，今日到期0件，另有2件等待他人"
+    assert mine.person.name in worker.body and review.person.name not in worker.body
+    assert handover.person.name not in worker.body
+    assert worker.body.splitlines()[-1] == "另有2件在等待他人（审核或对方接收），不计入您的逾期。"
+    reviewer = digest_of("lvyuan-supervisor")
+    assert review.person.name in reviewer.body and mine.person.name not in reviewer.body
+    assert digest_of("demo-supervisor") is None  # the street's supervisor is not the nearest reviewer
+    receiver = digest_of("qingjiang-worker")
+    assert handover.person.name in receiver.body and "移交中·待对方接收（1件，其中逾期1件）：" in receiver.body
 
 
 def test_digest_time_and_zone_are_settings(app):

@@ -99,8 +99,10 @@ def test_handover_waiting_for_an_answer_reminds_the_receiving_unit(run, make, id
     with frozen(T0):
         get_engine().fire(case, "hand_over", make.user("demo-worker"), kind="resettle",
                           to_unit=make.unit("清江社区党总支"))
-    run.scan_due(T0 + timedelta(days=8))  # the receiver had seven days to accept or reject
-    assert outbox() == [("overdue", ids["qingjiang-worker"], case.id)]
+    run.scan_due(T0 + timedelta(days=6))  # due soon: only the receiver, whose answer it is
+    assert outbox() == [("near_due", ids["qingjiang-worker"], case.id)]
+    run.scan_due(T0 + timedelta(days=8))  # the receiver had seven days: late, so the sender hears too
+    assert outbox("overdue") == [("overdue", ids["qingjiang-worker"], case.id), ("overdue", ids["demo-worker"], case.id)]
     run.scan_due(T0 + timedelta(days=15))
     assert sorted(outbox("escalation")) == sorted([("escalation", ids["demo-supervisor"], case.id),
                                                    ("escalation", ids["lvyuan-supervisor"], case.id)])
@@ -237,3 +239,9 @@ def test_a_batch_of_messages_writes_each_key_once_with_its_deliveries(app, make)
     db.session.commit()
     assert sorted(r for _k, r, _c in outbox()) == sorted([first["recipient"], second["recipient"]])
     assert db.session.scalar(select(func.count(Delivery.id))) == 2  # one inbox delivery each
+
+
+def test_a_late_review_reminds_the_nearest_reviewer_not_the_worker(run, make, ids):
+    case = made(make, "in_review")  # three days to review
+    run.scan_due(T0 + timedelta(days=4))
+    assert outbox() == [("overdue", ids["lvyuan-supervisor"], case.id)]

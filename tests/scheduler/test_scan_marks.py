@@ -5,6 +5,7 @@ from datetime import timedelta
 from scheduler import scan
 from tests.scheduler.conftest import frozen, local, outbox
 from tests.support.factories import add_user
+from tests.support.worker import settle_in
 from workflow.cases import reassign, services
 from workflow.db import db
 from workflow.process.engine import get_engine
@@ -103,8 +104,10 @@ def test_an_accepted_handover_ends_the_receivers_reminders(run, make):
     with frozen(T0):
         get_engine().fire(case, "hand_over", make.user("demo-worker"), kind="resettle",
                           to_unit=make.unit("清江社区党总支"))
-    assert run.scan_due(T0 + timedelta(days=8)).written == {"overdue": 1}  # 待接收 was due in seven days
+    assert run.scan_due(T0 + timedelta(days=8)).written == {"overdue": 2}  # due in seven days: receiver and sender
     with frozen(T0 + timedelta(days=8, hours=1)):
         get_engine().fire(case, "accept", make.user("qingjiang-worker"))
+        settle_in(make, case)  # the receiver's first tasks done at once
     assert run.scan_due(T0 + timedelta(days=60)).cases == 0  # resettled: no deadline, no escalation
-    assert outbox() == [("overdue", f"user:{make.user('qingjiang-worker').id}", case.id)]
+    assert outbox() == [("overdue", f"user:{make.user('qingjiang-worker').id}", case.id),
+                        ("overdue", f"user:{make.user('demo-worker').id}", case.id)]

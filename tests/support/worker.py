@@ -94,3 +94,16 @@ def checked(page, name, value):
 def selected(page, value):
     """Say whether an option with this value is selected on the page."""
     return re.search(rf'<option selected value="{value}">|<option value="{value}" selected>', page) is not None
+
+
+def settle_in(make, case, username="qingjiang-worker", group="清江社区联络群"):
+    """The receiving unit's first tasks done and the case settled (已安置 / 已转出)."""
+    from workflow.cases import services
+    from workflow.db import utcnow
+    from workflow.process.engine import get_engine
+
+    receiver = make.user(username)
+    services.record_follow_up(case, receiver, kind="phone", outcome="reached", contacted_at=utcnow())
+    services.join_group(case, receiver, group, utcnow())
+    get_engine().fire(case, "settle_in", receiver)
+    return case

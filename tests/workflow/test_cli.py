@@ -51,3 +51,22 @@ def test_process_diagram_prints_the_svg_of_the_definition(runner):
     assert ">待走访<" in result.output and "退回修改" in result.output
     english = runner.invoke(args=["process-diagram", "--lang", "en"]).output
     assert ">To visit<" in english and ">待走访<" not in english
+
+
+def test_the_demo_shows_a_district_at_work(empty_app):
+    """Most cases on time, a realistic share overdue, and a six-month link-health trend."""
+    from workflow.db import utcnow
+    from workflow.models import HealthSnapshot
+
+    result = empty_app.test_cli_runner().invoke(args=["seed-demo", "--people", "300"])
+    assert result.exit_code == 0, result.output
+    now = utcnow()
+    dated = db.session.scalar(select(func.count(Case.id)).where(Case.next_due_at.is_not(None)))
+    late = db.session.scalar(select(func.count(Case.id)).where(Case.next_due_at < now))
+    share = late / dated
+    print(f"demo: {late} of {dated} dated cases overdue ({share:.0%})")
+    assert 0.10 <= share <= 0.20
+    months = db.session.scalars(select(HealthSnapshot.month).distinct()).all()
+    assert len(months) == 7  # six past months backfilled, and this one
+    following = db.session.scalar(select(func.sum(HealthSnapshot.following)).where(HealthSnapshot.month == min(months)))
+    assert following and following > 10

@@ -125,6 +125,8 @@ def context(page, revealed_id=None):
         "can_edit": page.can_edit, "owner": page.owner,
         "may_reveal": page.may_reveal, "revealed_id": revealed_id,
         "timeline": timeline(page, reveal), **_mobility(page),
+        "phone_masked": next((mask_phone(e.phone) for item, _s, e, _p in page.statuses
+                              if item == "contact" and e is not None and e.phone), None),
     }
 
 

@@ -7,6 +7,7 @@ from forms.base import BaseForm
 from forms.reveal import RevealForm
 from web.worker import case_page, due_list
 from web.worker.form_flow import case_or_404, found_or_404
+from workflow.cases.registration import phone_to_call
 from workflow.cases.services import set_member_reminders
 from workflow.db import utcnow
 from workflow.errors import GuardFailed, NotAllowed
@@ -62,6 +63,17 @@ def reveal(case_id):
         form.reason.errors = exc.problems
         return _show(page, form, 422)
     return _show(page, form, revealed_id=number)
+
+
+@bp.get("/cases/<int:case_id>/call")
+def call(case_id):
+    """Dial the person's mobile: the page only links here, so the number never shows in it."""
+    case = case_or_404(case_id)
+    phone = phone_to_call(case.id)
+    if phone is None:
+        flash(_("未登记手机号码，无法拨打"), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return redirect(f"tel:{phone}")
 
 
 @bp.post("/cases/<int:case_id>/member-reminders")

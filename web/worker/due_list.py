@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 
-from web.i18n import NUMERIC_PATTERNS
+from web.i18n import NUMERIC_PATTERNS, OTHER_YEAR
 from web.worker import mobility_text
 from workflow.mobility.clocks import local_day
 from workflow.mobility.policy import get_policy
@@ -82,6 +82,7 @@ def due_rows(rows, now, labels, waiting=()):
     """Turn a page's plain rows (workflow.reports.due_list.ROW_COLUMNS) into DueRows: labels, local times, late texts.
     waiting: the states that wait on someone else, never shown as the user's overdue work."""
     zone, soon, texts = zone_info(str(get_timezone())), soon_limit(now), {}
+    this_year = now.astimezone(zone).year
     out = []
     for case_id, state, due, name, id_masked, project, unit in rows:
         css, minutes = lateness(due, now, soon)
@@ -90,7 +91,7 @@ def due_rows(rows, now, labels, waiting=()):
         if key not in texts:  # a page has a few distinct texts: translate each once
             texts[key] = phrase(key)
         out.append(DueRow(case_id, name, id_masked, state, labels[state],
-                          due.astimezone(zone).strftime(DUE_FORMAT) if due else "", css, texts[key],
+                          _due_text(due.astimezone(zone), this_year) if due else "", css, texts[key],
                           f"{unit} · {project}"))
     return out
 
@@ -111,3 +112,8 @@ def mobility_rows(pairs, now):
     return [MobileDue(row.case_id, row.name, row.id_masked, item.kind, label(labels[item.kind]),
                       mobility_text.due_text(item.due_on, today), "overdue" if item.overdue else "soon")
             for row, item in pairs]
+
+
+def _due_text(local, this_year):
+    """The deadline as the list shows it: month, day and time; the date with its year when not this year."""
+    return local.strftime(DUE_FORMAT if local.year == this_year else OTHER_YEAR)

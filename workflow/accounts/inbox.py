@@ -1,22 +1,43 @@
 """The user's inbox: the bell's unread count, the list, marking messages read and unread."""
 
-from sqlalchemy import func, select, update
+from datetime import timedelta
+
+from sqlalchemy import exists, func, or_, select, update
 
 from workflow.db import db, utcnow
-from workflow.models import InboxItem
+from workflow.models import Case, InboxItem, OutboxMessage
+
+# Reminders about one deadline of a case: once that deadline has moved on (the case was
+# reviewed, answered, contacted), the reminder is no longer anyone's to act on.
+DEADLINE_KINDS = ("near_due", "overdue", "escalation", "lost", "serious")
+
+
+def still_open():
+    """SQL: the item is still the user's to act on (not a reminder of a deadline since met)."""
+    return or_(InboxItem.kind.not_in(DEADLINE_KINDS), InboxItem.case_id.is_(None), exists(
+        select(OutboxMessage.id).join(Case, Case.id == InboxItem.case_id)
+        .where(OutboxMessage.id == InboxItem.message_id, Case.next_due_at == OutboxMessage.due_at)))
+
+
+def _bell(user_id):
+    return (select(func.count(InboxItem.id))
+            .where(InboxItem.user_id == user_id, InboxItem.read_at.is_(None), still_open()))
 
 
 def unread_count(user):
-    """Return the number on the bell: one indexed count over (user_id, read_at)."""
-    return db.session.scalar(
-        select(func.count(InboxItem.id)).where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None))
-    )
+    """Return the number on the bell: the unread items still the user's to act on."""
+    return db.session.scalar(_bell(user.id))
 
 
 def unread_column(user_id):
     """Return the bell's count as a column, so the statement that finds the session brings it along."""
-    return (select(func.count(InboxItem.id)).where(InboxItem.user_id == user_id, InboxItem.read_at.is_(None))
-            .scalar_subquery().label("inbox_unread"))
+    return _bell(user_id).scalar_subquery().label("inbox_unread")
+
+
+def all_unread_count(user):
+    """Every unread item, those whose deadline has since been met included."""
+    return db.session.scalar(
+        select(func.count(InboxItem.id)).where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None)))
 
 
 def messages(user, page, unread_only, per_page):
@@ -53,6 +74,19 @@ def mark_unread(user, item_id):
         item.read_at = None
         db.session.commit()
     return item
+
+
+def mark_old_read(user, days, now=None):
+    """Mark read the user's unread items older than days, and those no longer theirs to act
+    on; return how many."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    done = db.session.execute(
+        update(InboxItem).where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None),
+                                or_(InboxItem.created_at < cutoff, ~still_open()))
+        .values(read_at=now or utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return done
 
 
 def mark_all_read(user):

@@ -15,6 +15,7 @@ class Login(NamedTuple):
 
     outcome: str
     token: str | None = None
+    role: str | None = None  # the user's role when ok: where they start depends on it
 
 
 def log_in(typed, password, address, user_agent):
@@ -38,7 +39,7 @@ def log_in(typed, password, address, user_agent):
     token = sessions.begin(user, address, user_agent)
     record("login", user=user, address=address)
     db.session.commit()
-    return Login("ok", token)
+    return Login("ok", token, user.role)
 
 
 def log_out(row, user, address):

@@ -66,6 +66,12 @@ def statuses(case_id, entries=None):
     return result
 
 
+def phone_to_call(case_id):
+    """The current mobile of a case's person (from the 联系方式 entry), or None."""
+    entry = current_entries(case_id).get("contact")
+    return entry.phone if entry is not None and entry.phone else None
+
+
 # The unit a card names as 所在支部: a branch as it is; a 党小组 belongs to its branch; a
 # person listed at a community (no branch) is the 党总支's. The street is no one's branch.
 BRANCH_KINDS = ("courtyard_branch", "mobile_branch", "community")

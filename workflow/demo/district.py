@@ -49,8 +49,9 @@ PROJECTS = [
 # The order a case walks; each person stops at one of these (weights roughly as in a
 # district some months into a project).
 PATH = ["identified", "visited", "in_review", "registered", "following", "lost",
-        "handover", "resettled", "transferred", "closed"]
-WEIGHTS = [12, 12, 8, 10, 28, 5, 6, 7, 4, 8]
+        "handover", "received", "resettled", "transferred", "closed"]
+WEIGHTS = [12, 12, 8, 10, 28, 3, 6, 3, 7, 4, 8]
+LATE_SHARE = 0.15  # of the demo's cases, the ones with a long (mostly late) history
 
 
 def build_tree(synth):
@@ -121,7 +122,16 @@ class Walker:
         """List a new person and carry the case to target; return the case."""
         rng = self.synth.rng
         stop = PATH.index(target)
-        self.t = utcnow() - timedelta(days=rng.randint(stop * 12 + 3, stop * 25 + 40))
+        # A district at work: most cases started recently enough to be on time; a share
+        # (LATE_SHARE) has a long history and is mostly late, as some always are.
+        late = rng.random() < LATE_SHARE
+        if late:
+            span = (stop * 12 + 3, stop * 25 + 40)
+        elif target == "following":  # followed for months, in rhythm: the link-health trend
+            span = (120, 200)
+        else:  # a recent start: the steps crowd into the last days, the deadline still ahead
+            span = (1, stop + 3)
+        self.t = utcnow() - timedelta(days=rng.randint(*span))
         if not self.spread:
             self.t = utcnow()
         if member is None:
@@ -141,10 +151,12 @@ class Walker:
             self.engine.fire(case, "move_out", self.worker, now=self.step(1, 20))
             for _ in range(rng.randint(0, 3)):
                 self.follow(case, "reached")
+            while self.spread and not late and target == "following" and self.t < utcnow() - timedelta(days=24):
+                self.follow(case, "reached", (18, 28))
         if target == "lost":
             for _ in range(3):
                 self.follow(case, "not_reached")
-        if target in ("handover", "resettled", "transferred", "closed"):
+        if target in ("handover", "received", "resettled", "transferred", "closed"):
             receiver = self.hand_over(case, target)
         if target == "closed":
             self.engine.fire(case, "close", receiver, now=self.step(1, 10))
@@ -166,8 +178,8 @@ class Walker:
         services.issue_card(case, self.worker, now=now)
         services.join_group(case, self.worker, f"{case.org_unit.name}联络群", now)
 
-    def follow(self, case, outcome):
-        now = self.step(5, 40)
+    def follow(self, case, outcome, days=(5, 40)):
+        now = self.step(*days)
         services.record_follow_up(case, self.worker, kind=self.synth.rng.choice(["phone", "wechat", "visit"]),
                                   outcome=outcome, contacted_at=now, now=now)
 
@@ -183,5 +195,14 @@ class Walker:
                 select(User).where(User.org_unit_id == to_unit.id, User.role == "worker")
             ) or self.supervisor
             self.engine.fire(case, "accept", receiver, now=self.step(1, 5))
+            if target != "received":
+                self.settle_in(case, receiver, to_unit)
             return receiver
         return None
+
+    def settle_in(self, case, receiver, unit):
+        """The receiving unit's first tasks: reach the person, add them to its group."""
+        now = self.step(0, 4)
+        services.record_follow_up(case, receiver, kind="phone", outcome="reached", contacted_at=now, now=now)
+        services.join_group(case, receiver, f"{unit.name}联络群", now, now=now)
+        self.engine.fire(case, "settle_in", receiver, now=now)

@@ -54,7 +54,10 @@ def complete_handover(f):
     f.case.org_unit_id = f.case.handover_to_unit_id
     f.case.org_path = f.case.handover_to_path
     f.case.worker_id = f.data.get("worker_id") or (f.actor.id if f.actor.role == "worker" else None)
-    _clear_handover(f.case)
+    _clear_handover(f.case, keep_kind=True)  # settle_in reads it: resettled or transferred
+    # The person joins the receiving unit's own liaison group: one of its first tasks.
+    f.case.group_name = None
+    f.case.group_joined_at = None
 
 
 @effect
@@ -68,10 +71,11 @@ def close_external_handover(f):
     _clear_handover(f.case, keep_external=True)
 
 
-def _clear_handover(case, keep_external=False):
+def _clear_handover(case, keep_external=False, keep_kind=False):
     case.handover_to_unit_id = None
     case.handover_to_path = None
     case.handover_from_state = None
     if not keep_external:
         case.handover_external = None
-        case.handover_kind = None
+        if not keep_kind:
+            case.handover_kind = None

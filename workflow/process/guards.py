@@ -39,6 +39,13 @@ def contact_logged(f):
 
 
 @guard
+def first_contact_done(f):
+    """The receiving unit has reached the person since it accepted the case."""
+    done = f.case.last_contact_at is not None and f.case.last_contact_at >= f.case.state_entered_at
+    return [] if done else [_("接收后尚未首次联系本人")]
+
+
+@guard
 def home_visit_done(f):
     return [] if f.case.visited_at else [_("三个一：尚未入户走访")]
 

@@ -1,7 +1,7 @@
 """Screens that fire triggers: refusals carry their reason, never a 500; nothing half-written."""
 
 from tests.support.factories import add_user
-from tests.support.worker import error_of, open_form, rows_written, send, today
+from tests.support.worker import error_of, open_form, rows_written, send, settle_in, today
 from workflow.cases import registration
 from workflow.db import db
 from workflow.models import Case
@@ -218,8 +218,25 @@ def test_the_sender_stays_responsible_until_the_receiver_accepts(client, auth, m
     assert response.status_code == 403 and "只有案件所属单位可以执行“跟踪联系”" in response.get_data(as_text=True)
     assert send(client, f"/cases/{case.id}/do/accept", {}).status_code == 302
     case = fresh(case)
-    assert case.state == "resettled" and case.org_unit.name == RECEIVER
+    assert case.state == "received" and case.org_unit.name == RECEIVER
     assert case.worker.username == "qingjiang-worker"
+
+
+def test_the_receiver_does_its_first_tasks_before_the_case_settles(client, auth, make):
+    case = handed_over(make)
+    get_engine().fire(case, "accept", make.user("qingjiang-worker"))
+    auth.login("qingjiang-worker")
+    listed = client.get("/").get_data(as_text=True)
+    assert case.person.name in listed and "新接收·待首次联系" in listed  # new to this unit, with a deadline
+    assert 'data-trigger="settle_in"' in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = send(client, f"/cases/{case.id}/do/settle_in", {}).get_data(as_text=True)
+    assert "接收后尚未首次联系本人" in page and "三个一：尚未加入联络群" in page
+    assert fresh(case).state == "received"
+    assert send(client, f"/cases/{case.id}/follow-up", {
+        "kind": "phone", "outcome": "reached", "contacted_on": today()}).status_code == 302
+    assert send(client, f"/cases/{case.id}/group", {"group_name": "清江社区联络群", "joined_on": today()}).status_code == 302
+    assert send(client, f"/cases/{case.id}/do/settle_in", {}).status_code == 302
+    assert fresh(case).state == "resettled" and fresh(case).next_due_at is None
 
 
 def test_reject_needs_a_reason_and_hands_the_case_back(client, auth, make):
@@ -260,6 +277,7 @@ def test_a_receipt_for_a_receiver_inside_the_system_is_refused_with_the_reason(c
 def test_close_takes_an_optional_reason(client, auth, make):
     case = handed_over(make)
     get_engine().fire(case, "accept", make.user("qingjiang-worker"))
+    settle_in(make, case)
     auth.login("qingjiang-worker")
     assert send(client, f"/cases/{case.id}/do/close", {}).status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)

@@ -170,3 +170,19 @@ def test_a_member_can_opt_out_of_reminders_and_back_in(client, auth, make):
     assert [e.detail["receive"] for e in audit] == [False, True]
     refused = client.post(f"/cases/{resident.id}/member-reminders", data={"receive": "0"})
     assert refused.status_code == 403 and "组织生活提醒只发给党员" in refused.get_data(as_text=True)
+
+
+def test_tap_to_call_dials_the_real_number_without_showing_it(client, auth, make):
+    case = make.case("registered")
+    phone = registration.current_entries(case.id)["contact"].phone
+    auth.login()
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/cases/{case.id}/call"' in page and phone not in page
+    assert f"/cases/{case.id}/call" in client.get("/?view=all").get_data(as_text=True)
+    response = client.get(f"/cases/{case.id}/call")
+    assert response.status_code == 302 and response.location == f"tel:{phone}"
+    bare = make.case("identified")  # no 联系方式 yet: back to the case with a message
+    response = client.get(f"/cases/{bare.id}/call", follow_redirects=True)
+    assert "未登记手机号码，无法拨打" in response.get_data(as_text=True)
+    other = make.case("registered", unit="清江花园楼院党支部", worker="qingjiang-worker")
+    assert client.get(f"/cases/{other.id}/call").status_code == 404

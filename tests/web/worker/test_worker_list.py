@@ -192,3 +192,13 @@ def test_cases_waiting_on_others_are_listed_apart_and_not_counted_overdue(client
     auth.logout()
     auth.login("lvyuan-supervisor")  # the reviewer: the review is their work, not a wait
     assert review.person.name in names_in(client.get("/").get_data(as_text=True))
+
+
+def test_a_deadline_of_another_year_shows_its_year(client, auth, make):
+    case = make.case("identified")
+    last_year = utcnow().year - 1
+    case.next_due_at = case.next_due_at.replace(year=last_year, month=6, day=24, hour=12, minute=13)
+    db.session.commit()
+    auth.login()
+    page = client.get("/").get_data(as_text=True)
+    assert f"{last_year}-06-24" in page and "06-24 20:13" not in page

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.worker import open_form, rows_written, today
+from tests.support.worker import open_form, rows_written, settle_in, today
 from workflow.db import db, utcnow
 from workflow.models import Case
 from workflow.process.engine import get_engine
@@ -26,7 +26,7 @@ def _handed_over(make, external=None):
 def _accepted(make):
     case = _handed_over(make)
     get_engine().fire(case, "accept", make.user("qingjiang-worker"))
-    return case
+    return settle_in(make, case)
 
 
 # screen -> (make the case, who acts, valid data)

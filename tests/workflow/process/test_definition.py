@@ -40,7 +40,7 @@ def test_default_definition_loads_with_every_state_and_trigger(tmp_path):
     assert definition.initial == "identified"
     assert set(definition.states) == {
         "identified", "visited", "in_review", "registered", "following", "lost",
-        "handover", "resettled", "transferred", "closed",
+        "handover", "received", "resettled", "transferred", "closed",
     }
     assert definition.states["identified"].zh == "待走访"
     assert definition.rhythm == {"party_member": 30, "resident": 90}

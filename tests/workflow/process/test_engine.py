@@ -40,8 +40,10 @@ SCENARIOS = {
                                                         {"kind": "resettle", "to_unit": m.unit(RECEIVER)}),
     ("hand_over", "following", "handover"): lambda m: (m.case("following"), "demo-worker",
                                                        {"kind": "transfer", "to_unit": m.unit(RECEIVER)}),
-    ("accept", "handover", "resettled"): lambda m: (handed_over(m, "registered"), "qingjiang-worker", {}),
-    ("accept", "handover", "transferred"): lambda m: (handed_over(m, "following", "transfer"), "qingjiang-worker", {}),
+    ("accept", "handover", "received"): lambda m: (handed_over(m, "registered"), "qingjiang-worker", {}),
+    ("contact", "received", "received"): lambda m: _received_contact(m),
+    ("settle_in", "received", "resettled"): lambda m: (_first_tasks_done(m, "resettle"), "qingjiang-worker", {}),
+    ("settle_in", "received", "transferred"): lambda m: (_first_tasks_done(m, "transfer"), "qingjiang-worker", {}),
     ("reject", "handover", "registered"): lambda m: (handed_over(m, "registered"), "qingjiang-worker", {"reason": "不属本社区"}),
     ("reject", "handover", "following"): lambda m: (handed_over(m, "following"), "qingjiang-worker", {"reason": "不属本社区"}),
     ("record_receipt", "handover", "resettled"): lambda m: (
@@ -74,9 +76,28 @@ def _third_miss(make):
     return _with_contact(make, None, outcome="not_reached", case=case)
 
 
-def _accepted(make, kind):
+def _received(make, kind):
     case = handed_over(make, "following", kind)
     get_engine().fire(case, "accept", make.user("qingjiang-worker"))
+    return case
+
+
+def _received_contact(make):
+    case = _received(make, "resettle")
+    return case, "qingjiang-worker", {"contact": contact(case, make.user("qingjiang-worker"))}
+
+
+def _first_tasks_done(make, kind):
+    """The receiver reached the person and added them to its own group."""
+    case, receiver = _received(make, kind), make.user("qingjiang-worker")
+    services.record_follow_up(case, receiver, kind="phone", outcome="reached", contacted_at=utcnow())
+    services.join_group(case, receiver, "清江社区联络群", utcnow())
+    return case
+
+
+def _accepted(make, kind):
+    case = _first_tasks_done(make, kind)
+    get_engine().fire(case, "settle_in", make.user("qingjiang-worker"))
     return case
 
 
@@ -345,3 +366,18 @@ def test_history_only_triggers_have_labels(app):
     assert engine.trigger_label("list") == "列入名单"
     assert engine.trigger_label("reassign") == "改派责任人"
     assert engine.trigger_label("approve") == "审核通过"
+
+
+def test_the_receiving_unit_has_its_own_first_tasks_before_the_case_settles(make):
+    case = _received(make, "resettle")
+    receiver = make.user("qingjiang-worker")
+    days = get_engine().definition.states["received"].deadline_days
+    assert case.state == "received" and case.group_name is None
+    assert (case.next_due_at - case.state_entered_at).days == days and case.due_kind == "received"
+    with pytest.raises(GuardFailed, match="接收后尚未首次联系本人") as refused:
+        get_engine().fire(case, "settle_in", receiver)
+    assert "三个一：尚未加入联络群" in refused.value.problems
+    services.record_follow_up(case, receiver, kind="phone", outcome="reached", contacted_at=utcnow())
+    services.join_group(case, receiver, "清江社区联络群", utcnow())
+    get_engine().fire(case, "settle_in", receiver)
+    assert case.state == "resettled" and case.next_due_at is None
