@@ -7,7 +7,12 @@ from workflow.demo import synthetic
 from workflow.member import page as member_page
 from workflow.models import Case
 from workflow.models.member import MemberReport
+from workflow.models.monthly import MonthlyReport
 from workflow.reports import filters
+from workflow.reports.monthly import figures as monthly_figures
+from workflow.reports.monthly import measures as monthly_measures
+from workflow.reports.monthly import overview as monthly_overview
+from workflow.reports.monthly import template as monthly_template
 from workflow.roster import importer, reader
 
 sink.Sink.driver.autocommit  # psycopg connection attribute: VACUUM needs autocommit on
@@ -24,3 +29,11 @@ _parser.StartElementHandler, _parser.EndElementHandler, _parser.CharacterDataHan
 _parser.StartDoctypeDeclHandler
 member_page.Contacts.secretary, member_page.Contacts.worker_phone  # the member page template shows them
 MemberReport.decided_at, MemberReport.decided_by_id, MemberReport.contact_log_id  # columns written, read by SQL
+# The report's measures are registered by name (@measure) and named in monthly_report.toml.
+monthly_measures.cases_at_end, monthly_measures.registered_at_end, monthly_measures.following_at_end
+monthly_measures.lost_at_end, monthly_measures.in_review_at_end, monthly_measures.became_lost
+monthly_measures.handovers_in, monthly_measures.handovers_out, monthly_measures.resettled
+monthly_measures.transferred, monthly_measures.self_checkins
+monthly_figures.Behind.row_name, monthly_overview.Overview.draft  # the report templates show them
+MonthlyReport.return_reason, MonthlyReport.returned_at, MonthlyReport.returned_by_id  # written on 退回; screens read them
+monthly_template.Template.reminder_day, monthly_template.Template.remind_above_day  # the template's reminder days

@@ -11,9 +11,11 @@ def init_app(app):
 
     from workflow import cli, db, models, reports  # noqa: F401  (models: register tables)
     from workflow.process import engine
+    from workflow.reports import monthly
 
     db.init_app(app)
     Migrate(app, db.db, directory=MIGRATIONS, render_as_batch=True)
     engine.init_app(app)
     cli.init_app(app)
     reports.init_app(app)
+    monthly.init_app(app)

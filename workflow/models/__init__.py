@@ -5,6 +5,7 @@ from workflow.models.case import Case
 from workflow.models.contact import ContactLog
 from workflow.models.history import TransitionRecord
 from workflow.models.member import MemberAttempt, MemberLink, MemberReport, SmsReceipt
+from workflow.models.monthly import MonthlyReport
 from workflow.models.org import OrgUnit
 from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxMessage
 from workflow.models.people import Person, Project
@@ -25,6 +26,7 @@ __all__ = [
     "MemberAttempt",
     "MemberLink",
     "MemberReport",
+    "MonthlyReport",
     "HealthSnapshot",
     "ImportBatch",
     "LoginAttempt",
