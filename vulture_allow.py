@@ -37,3 +37,8 @@ monthly_measures.transferred, monthly_measures.self_checkins
 monthly_figures.Behind.row_name, monthly_overview.Overview.draft  # the report templates show them
 MonthlyReport.return_reason, MonthlyReport.returned_at, MonthlyReport.returned_by_id  # written on 退回; screens read them
 monthly_template.Template.reminder_day, monthly_template.Template.remind_above_day  # the template's reminder days
+# openpyxl cell and sheet settings, read by openpyxl when it writes the workbook
+_cell = _sheet = None
+_cell.alignment, _cell.border
+_sheet.page_setup.orientation, _sheet.page_setup.paperSize, _sheet.page_setup.fitToWidth
+_sheet.page_setup.fitToHeight, _sheet.sheet_properties.pageSetUpPr.fitToPage, _sheet.print_title_rows

@@ -31,6 +31,9 @@ ROUTES = (
     ("/monthly", "monthly", monthly.index, ["GET"]),
     ("/monthly/<period>/submit", "monthly_submit", monthly.submit, ["POST"]),
     ("/monthly/<period>/cases", "monthly_cases", monthly.cases, ["GET"]),
+    ("/monthly/reports/<int:report_id>", "monthly_copy", monthly.copy, ["GET"]),
+    ("/monthly/reports/<int:report_id>/export.<fmt>", "monthly_export", monthly.export, ["GET"]),
+    ("/monthly/<period>/export.<fmt>", "monthly_export_draft", monthly.export_draft, ["GET"]),
     ("/monthly/reports/<int:report_id>/send-back", "monthly_send_back", monthly.send_back, ["POST"]),
 )
 

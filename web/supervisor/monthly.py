@@ -1,12 +1,18 @@
 """The monthly report upward: the draft, 上报, the copies, the units below, 退回 (docs/reports.md)."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from forms.monthly import SendBackReportForm, SubmitReportForm
 from workflow.db import utcnow
 from workflow.errors import NotAllowed
+from workflow.reports.monthly import export as report_export
 from workflow.reports.monthly import figures, overview, periods, submission
+
+MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "csv": "text/csv; charset=utf-8"}
 
 
 def index(submit_form=None, back_form=None, back_id=None, status=200):
@@ -64,3 +70,31 @@ def cases(period):
     except (LookupError, periods.PeriodError):
         abort(404)
     return render_template("supervisor/monthly_cases.html", found=found, period=period)
+
+
+def copy(report_id):
+    """One submitted copy as frozen: its figures, who submitted when, the changes from the version before."""
+    try:
+        found = overview.frozen_copy(report_id, g.user)
+    except LookupError:
+        abort(404)
+    return render_template("supervisor/monthly_copy.html", found=found)
+
+
+def export(report_id, fmt):
+    """A submitted copy as Excel or CSV (audited)."""
+    try:
+        data, name = report_export.export_copy(report_id, g.user, fmt, utcnow(), address=request.remote_addr)
+    except LookupError:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name)
+
+
+def export_draft(period, fmt):
+    """The draft of the viewer's unit as Excel or CSV (audited)."""
+    try:
+        data, name = report_export.export_draft(g.user.org_unit, period, g.user, fmt, utcnow(),
+                                                address=request.remote_addr)
+    except (LookupError, periods.PeriodError):
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name)

@@ -101,3 +101,25 @@ def test_an_unknown_column_or_a_unit_elsewhere_is_404(march, client, make):
     assert client.get("/supervisor/monthly/2026-03/cases?column=nope").status_code == 404
     other = make.unit("清江社区党总支").id
     assert client.get(f"/supervisor/monthly/2026-03/cases?column=lost&unit={other}").status_code == 404
+
+
+def test_the_frozen_copy_stays_as_submitted_and_a_correction_shows_the_differences(march, client, make):
+    login(client, "lvyuan-supervisor")
+    client.post("/supervisor/monthly/2026-03/submit", data={"note": "首报"})
+    [first] = copies()
+    # A late entry dated in March (a correction of the record) changes the draft, not the copy.
+    with frozen(datetime(2026, 3, 20, 2, 0, tzinfo=UTC)):
+        make.case("lost", unit="机务段家属院党支部")
+    page = client.get(f"/supervisor/monthly/reports/{first.id}").get_data(as_text=True)
+    assert "陈志强" in page and "首报" in page
+    db.session.expire_all()
+    assert copies()[0].figures["total"]["lost"] == 1
+    client.post("/supervisor/monthly/2026-03/submit", data={"note": "补录一名失联人员"})
+    second = copies()[-1]
+    page = client.get(f"/supervisor/monthly/reports/{second.id}").get_data(as_text=True)
+    assert "第1版与第2版的差异" in page
+    assert "<td>机务段家属院党支部</td><td>失联</td><td>1</td><td>2</td>" in page
+    assert client.get(f"/supervisor/monthly/reports/{second.id}/export.xlsx").status_code == 200
+    assert client.get(f"/supervisor/monthly/reports/{second.id}/export.pdf").status_code == 404
+    login(client, "qingjiang-worker")
+    assert client.get(f"/supervisor/monthly/reports/{second.id}").status_code == 403

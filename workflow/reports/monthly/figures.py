@@ -35,6 +35,7 @@ class Table:
             "columns": [{"key": c.key, "zh": c.zh, "en": c.en, "group": c.group} for c in self.columns],
             "rows": [{"unit_id": r.unit_id, "name": r.name, "own": r.own, "cells": r.cells} for r in self.rows],
             "total": self.total,
+            "groups": {c.group: list(template().groups[c.group]) for c in self.columns if c.group},
         }
 
 

@@ -35,14 +35,22 @@ class Template:
     columns: tuple
 
     def header_spans(self):
-        """[(group labels or None, [columns])]: consecutive columns of one group share a merged header."""
-        spans = []
-        for column in self.columns:
-            if spans and column.group is not None and spans[-1][0] == column.group:
-                spans[-1][1].append(column)
-            else:
-                spans.append((column.group, [column]))
-        return [(self.groups.get(name), cols) for name, cols in spans]
+        return header_spans(self.columns, self.groups)
+
+
+def header_spans(columns, groups):
+    """[(group labels or None, [columns])]: consecutive columns of one group share a merged header.
+
+    columns are template Columns or a frozen copy's dicts; groups maps a name to (zh, en).
+    """
+    spans = []
+    for column in columns:
+        group = column["group"] if isinstance(column, dict) else column.group
+        if spans and group is not None and spans[-1][0] == group:
+            spans[-1][1].append(column)
+        else:
+            spans.append((group, [column]))
+    return [(tuple(groups[name]) if name in groups else None, cols) for name, cols in spans]
 
 
 def load(path, measures):
