@@ -30,8 +30,7 @@ _parser.StartDoctypeDeclHandler
 member_page.Contacts.secretary, member_page.Contacts.worker_phone  # the member page template shows them
 MemberReport.decided_at, MemberReport.decided_by_id, MemberReport.contact_log_id  # columns written, read by SQL
 # The report's measures are registered by name (@measure) and named in monthly_report.toml.
-monthly_measures.cases_at_end, monthly_measures.registered_at_end, monthly_measures.following_at_end
-monthly_measures.lost_at_end, monthly_measures.in_review_at_end, monthly_measures.became_lost
+monthly_measures.became_lost
 monthly_measures.handovers_in, monthly_measures.handovers_out, monthly_measures.resettled
 monthly_measures.transferred, monthly_measures.self_checkins
 monthly_figures.Behind.row_name, monthly_overview.Overview.draft  # the report templates show them

@@ -1,7 +1,8 @@
 """The named measures a report column may use: the one registry (MEASURES).
 
 A measure is a function of a Period returning a SELECT of (case_id, path): the cases it
-counts and the path of the unit each one counts for. Counting and the list behind a
+counts and the path of the unit each one counts for (one with a counts() method counts
+faster than that SELECT, with the same result: AtEnd). Counting and the list behind a
 number both read that one SELECT, so a figure and its cases always agree. Flow measures
 read the history rows inside the period (indexed by time: the cost follows the period's
 activity); stock measures read each case's last row before the period's end. Each row
@@ -10,10 +11,12 @@ counts for the unit it was written in (from_path/org_path), never where the case
 Households and 流动党员/活动证 plug in here when their tables land (docs/reports.md).
 """
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select, union_all
 from sqlalchemy.orm import aliased
 
-from workflow.models import ContactLog, TransitionRecord
+from workflow.db import db
+from workflow.models import Case, ContactLog, TransitionRecord
+from workflow.subtree import under
 
 MEASURES = {}
 
@@ -33,41 +36,52 @@ def _rows(period, *conditions, side="org_path"):
             .where(tr.at >= period.start, tr.at < period.end, path.is_not(None), *conditions))
 
 
-def _at_end(period, *states):
-    """Cases whose last history row before the period's end leaves them in one of states."""
-    tr, later = TransitionRecord, aliased(TransitionRecord)
-    newer = exists().where(later.case_id == tr.case_id, later.at < period.end,
-                           (later.at > tr.at) | and_(later.at == tr.at, later.id > tr.id))
-    kept = tr.to_state.in_(states) if states else tr.to_state != "closed"
-    return (select(tr.case_id.label("case_id"), tr.org_path.label("path"))
-            .where(tr.at < period.end, tr.org_path.is_not(None), kept, ~newer))
+class AtEnd:
+    """Cases in some states at the period's end: the state now, undone by the rows written since.
+
+    Counting reads the cases of the subtree grouped by unit and state (index only) and the
+    history rows after the period's end: for last month, this month's activity. The list
+    behind a number asks each case of the unit the same question.
+    """
+
+    def __init__(self, *states):
+        self.states = states  # none: every state but closed
+
+    def _in(self, column):
+        return column.in_(self.states) if self.states else column != "closed"
+
+    def counts(self, period, path):
+        """[(path, n)] under path at the period's end."""
+        tr, out = TransitionRecord, {}
+        now = (select(Case.org_path, func.count()).where(self._in(Case.state), under(Case.org_path, path))
+               .group_by(Case.org_path))
+        left = (select(tr.from_path, func.count()).where(tr.at >= period.end, tr.from_path.is_not(None),
+                                                        self._in(tr.from_state), under(tr.from_path, path))
+                .group_by(tr.from_path))
+        came = (select(tr.org_path, func.count()).where(tr.at >= period.end, tr.org_path.is_not(None),
+                                                       self._in(tr.to_state), under(tr.org_path, path))
+                .group_by(tr.org_path))
+        for query, sign in ((now, 1), (left, 1), (came, -1)):
+            for row_path, n in db.session.execute(query):
+                out[row_path] = out.get(row_path, 0) + sign * n
+        return [(p, n) for p, n in out.items() if n]
+
+    def __call__(self, period):
+        tr, earlier = TransitionRecord, aliased(TransitionRecord)
+        since = exists().where(tr.case_id == Case.id, tr.at >= period.end)
+        unchanged = select(Case.id.label("case_id"), Case.org_path.label("path")).where(self._in(Case.state), ~since)
+        first = ~exists().where(earlier.case_id == tr.case_id, earlier.at >= period.end,
+                                (earlier.at < tr.at) | and_(earlier.at == tr.at, earlier.id < tr.id))
+        changed = select(tr.case_id, tr.from_path).where(tr.at >= period.end, tr.from_path.is_not(None),
+                                                         self._in(tr.from_state), first)
+        return union_all(unchanged, changed)
 
 
-@measure("cases_at_end")
-def cases_at_end(period):
-    """Every case not closed at the period's end."""
-    return _at_end(period)
-
-
-@measure("registered_at_end")
-def registered_at_end(period):
-    """Cases with an approved registration and not yet handed over at the end (已登记 onward)."""
-    return _at_end(period, "registered", "following", "lost", "handover")
-
-
-@measure("following_at_end")
-def following_at_end(period):
-    return _at_end(period, "following", "handover")
-
-
-@measure("lost_at_end")
-def lost_at_end(period):
-    return _at_end(period, "lost")
-
-
-@measure("in_review_at_end")
-def in_review_at_end(period):
-    return _at_end(period, "in_review")
+MEASURES["cases_at_end"] = AtEnd()  # every case not closed
+MEASURES["registered_at_end"] = AtEnd("registered", "following", "lost", "handover")  # 已登记 onward
+MEASURES["following_at_end"] = AtEnd("following", "handover")
+MEASURES["lost_at_end"] = AtEnd("lost")
+MEASURES["in_review_at_end"] = AtEnd("in_review")
 
 
 def _trigger(name, side="org_path"):

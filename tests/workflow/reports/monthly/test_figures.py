@@ -106,3 +106,16 @@ def test_self_checkins_count_for_the_unit_the_case_was_in(march, make):
         services.commit_or_conflict()
     rows = by_name(street_march(make))
     assert rows["清江社区党总支"]["self_checkins"] == 1 and rows["绿苑社区党总支"]["self_checkins"] == 0
+
+
+def test_counts_and_the_cases_behind_them_agree_after_later_activity(march, make):
+    with frozen(APRIL):
+        make.case("lost")
+        other = make.case("following")
+    hand_over(make, other, "前程社区党总支", APRIL)
+    street, period = make.unit("白云街道党工委"), periods.parse("2026-03", NOW)
+    table = figures.draw(street, period)
+    for key in ("total", "registered", "following", "lost"):
+        for row in table.rows:
+            behind = figures.cases_behind(street, period, key, row.unit_id)
+            assert len(behind) == row.cells[key], (key, row.name)
