@@ -50,11 +50,15 @@ def send_back(report_id):
     """退回: the level above returns a unit's latest copy with a reason."""
     form = SendBackReportForm()
     period = request.form.get("period", "")
+    if not overview.may_see_copy(report_id, g.user):
+        abort(404)
     if not form.validate_on_submit():
         request.view_args["period"] = period
         return index(back_form=form, back_id=report_id, status=400)
     try:
         copy = submission.send_back(report_id, g.user, form.reason.data, utcnow(), address=request.remote_addr)
+    except LookupError:
+        abort(404)
     except NotAllowed as exc:
         flash(exc.message, "error")
         return redirect(url_for("supervisor.monthly", period=period))

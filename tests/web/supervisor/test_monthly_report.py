@@ -75,7 +75,10 @@ def test_the_same_figures_again_without_a_note_are_refused(march, client):
 def test_a_branch_cannot_send_back_its_own_report_nor_another_streets(march, client):
     login(client, "lvyuan-supervisor")
     client.post("/supervisor/monthly/2026-03/submit", data={"note": "x"})
-    client.post(f"/supervisor/monthly/reports/{copies()[0].id}/send-back", data={"period": "2026-03", "reason": "自己退回"})
+    own = client.post(f"/supervisor/monthly/reports/{copies()[0].id}/send-back",
+                      data={"period": "2026-03", "reason": "自己退回"}, follow_redirects=True)
+    assert "只有上一级单位的督导可以退回该报表" in own.get_data(as_text=True)
+    assert client.post("/supervisor/monthly/reports/999/send-back", data={"reason": "x"}).status_code == 404
     db.session.expire_all()
     assert copies()[0].status == "submitted"
 

@@ -47,3 +47,9 @@ def frozen_copy(report_id, viewer):
     spans = header_spans(figures_["columns"], figures_.get("groups", {}))
     changes = submission.differences(previous, report) if previous is not None else []
     return Copy(report, spans, previous, changes)
+
+
+def may_see_copy(report_id, viewer):
+    """Say whether the copy exists and lies in the viewer's subtree."""
+    report = db.session.get(MonthlyReport, report_id)
+    return report is not None and report.unit.path.startswith(viewer.org_unit.path)

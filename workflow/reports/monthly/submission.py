@@ -53,9 +53,14 @@ def submit(unit, period, actor, note, now, address=None):
 
 
 def send_back(report_id, actor, reason, now, address=None):
-    """Return the latest submitted copy to its unit with a reason (the level above only)."""
+    """Return the latest submitted copy to its unit with a reason (the level above only).
+
+    A copy that does not exist or lies outside the actor's subtree is a LookupError (404).
+    """
     copy = db.session.get(MonthlyReport, report_id)
-    if copy is None or actor.role not in MANAGING_ROLES or copy.unit.parent_id != actor.org_unit_id:
+    if copy is None or not copy.unit.path.startswith(actor.org_unit.path):
+        raise LookupError(report_id)
+    if actor.role not in MANAGING_ROLES or copy.unit.parent_id != actor.org_unit_id:
         raise NotAllowed(_("只有上一级单位的督导可以退回该报表"))
     reason = (reason or "").strip()
     if not reason:
