@@ -10,7 +10,12 @@ from workflow.mobility import clocks
 from workflow.models import Case
 from workflow.models.member import MemberReport
 from workflow.models.mobility import ActivityCertificate
+from workflow.models.monthly import MonthlyReport
 from workflow.reports import filters, mobility_board
+from workflow.reports.monthly import figures as monthly_figures
+from workflow.reports.monthly import measures as monthly_measures
+from workflow.reports.monthly import overview as monthly_overview
+from workflow.reports.monthly import template as monthly_template
 from workflow.roster import importer, xlsx
 
 sink.Sink.driver.autocommit  # psycopg connection attribute: VACUUM needs autocommit on
@@ -31,3 +36,15 @@ mobility_text.situation_label, mobility_text.due_text  # the 流动党员 templa
 clocks.Clocks.report_due_on, clocks.Clocks.abroad_due_on, clocks.Clocks.transfer_since  # templates and reports read them
 ActivityCertificate.renewals  # counted up on each renewal, shown in the register and its export
 mobility_board.Board.transfer_longest  # the 流动党员 pages show how long the oldest 应转尽转 has waited
+# The report's measures are registered by name (@measure) and named in monthly_report.toml.
+monthly_measures.became_lost
+monthly_measures.handovers_in, monthly_measures.handovers_out, monthly_measures.resettled
+monthly_measures.transferred, monthly_measures.self_checkins
+monthly_figures.Behind.row_name, monthly_overview.Overview.draft  # the report templates show them
+MonthlyReport.return_reason, MonthlyReport.returned_at, MonthlyReport.returned_by_id  # written on 退回; screens read them
+monthly_template.Template.reminder_day, monthly_template.Template.remind_above_day  # the template's reminder days
+# openpyxl cell and sheet settings, read by openpyxl when it writes the workbook
+_cell = _sheet = None
+_cell.alignment, _cell.border
+_sheet.page_setup.orientation, _sheet.page_setup.paperSize, _sheet.page_setup.fitToWidth
+_sheet.page_setup.fitToHeight, _sheet.sheet_properties.pageSetUpPr.fitToPage, _sheet.print_title_rows

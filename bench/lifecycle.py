@@ -16,7 +16,8 @@ CONTACT_COLUMNS = ("id", "case_id", "kind", "outcome", "contacted_at", "met_with
 ENTRY_COLUMNS = ("id", "case_id", "item", "is_current", "address", "address_kind", "phone", "backup_name",
                  "backup_phone", "workplace", "work_city", "org_unit_id", "org_note", "note", "source",
                  "recorded_at", "recorded_by_id")
-HISTORY_COLUMNS = ("id", "case_id", "trigger", "from_state", "to_state", "actor_id", "at", "reason", "data")
+HISTORY_COLUMNS = ("id", "case_id", "trigger", "from_state", "to_state", "actor_id", "at", "reason", "data",
+                   "from_path", "org_path")
 ITEMS = ("original_address", "destination_address", "contact", "workplace", "org_relation")
 TIME_KEYS = ("state_entered_at", "visited_at", "card_issued_at", "group_joined_at", "moved_out_at", "last_contact_at",
              "created_at", "updated_at")
@@ -51,7 +52,7 @@ class Life:
                      self.gen.now - timedelta(minutes=5))
         return self.t
 
-    def fire(self, trigger, actor, to=None, reason=None, data=None, from_state=None):
+    def fire(self, trigger, actor, to=None, reason=None, data=None, from_state=None, from_path=None):
         case = self.case
         before = case["state"] if from_state is None else from_state
         after = to or before
@@ -59,8 +60,10 @@ class Life:
             case["state_entered_at"] = self.t
         case["state"] = after
         case["updated_at"] = self.t
+        # The unit before and after the row, as the engine writes them (a listing has no before).
+        before_path = None if before == "" else (from_path or case["org_path"])
         self.history.append((self.gen.ids.next("transition_records"), case["id"], trigger, before, after,
-                             actor, self.t, reason, data))
+                             actor, self.t, reason, data, before_path, case["org_path"]))
 
     def contact(self, kind, outcome, notes=None, met_with=None):
         contact_id = self.gen.ids.next("contact_logs")
@@ -147,10 +150,11 @@ class Life:
             return None
         self.step(1, 5)
         receiver = self.rng.choice(receiver_unit.workers)
+        sender_path = case["org_path"]
         case.update(org_unit_id=receiver_unit.id, org_path=receiver_unit.path, worker_id=receiver,
                     handover_to_unit_id=None, handover_to_path=None, handover_from_state=None,
                     handover_external=None, handover_kind=None)
-        self.fire("accept", receiver, to="resettled" if kind == "resettle" else "transferred")
+        self.fire("accept", receiver, to="resettled" if kind == "resettle" else "transferred", from_path=sender_path)
         return receiver
 
     def finish(self, overdue=0.15):

@@ -16,7 +16,8 @@ group = AppGroup("scheduler", help="The reminder scheduler: its own process, one
 
 # The order of a run-once: write reminders and digests, then deliver them.
 ONCE = (("scan_due", jobs.scan_due), ("daily_digest", jobs.daily_digest), ("member_checkins", jobs.member_checkins),
-        ("mobility_reminders", jobs.mobility_reminders), ("deliver", jobs.deliver_due))
+        ("mobility_reminders", jobs.mobility_reminders), ("monthly_reports", jobs.monthly_reports),
+        ("deliver", jobs.deliver_due))
 
 
 @group.command("run")

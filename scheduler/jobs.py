@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import delivery, digest, member_reminders, scan
+from scheduler import delivery, digest, member_reminders, report_reminders, scan
 from scheduler import mobility_reminders as mobility_reminders_job
 from scheduler.settings import parse_clock, parse_instant
 from workflow.db import db, utcnow
@@ -86,6 +86,11 @@ def mobility_reminders(at=None):
     return _run("mobility_reminders", mobility_reminders_job.run, at)
 
 
+def monthly_reports(at=None):
+    """Remind units of last month's report not submitted, and the level above of those missing."""
+    return _run("monthly_reports", report_reminders.run, at)
+
+
 def deliver_due(at=None):
     """Try every delivery due as of at."""
     return _run("deliver", delivery.run, at)
@@ -146,6 +151,8 @@ def specs(config):
     return [
         JobSpec("scan_due", scan_due, IntervalTrigger(minutes=config["REMINDER_SCAN_MINUTES"], timezone=zone), True),
         JobSpec("daily_digest", daily_digest, CronTrigger(hour=clock.hour, minute=clock.minute, timezone=zone), False),
+        JobSpec("monthly_reports", monthly_reports,  # with the digest: once a day is enough
+                CronTrigger(hour=clock.hour, minute=clock.minute, timezone=zone), False),
         *([JobSpec("member_checkins", member_checkins,  # only when on: docs/member-link.md
                    IntervalTrigger(minutes=config["REMINDER_SCAN_MINUTES"], timezone=zone), True)]
           if config["MEMBER_CHECKIN_REMINDERS"] else []),

@@ -12,6 +12,7 @@ def init_app(app):
     from workflow import cli, db, models, reports  # noqa: F401  (models: register tables)
     from workflow.mobility import policy
     from workflow.process import engine
+    from workflow.reports import monthly
 
     db.init_app(app)
     Migrate(app, db.db, directory=MIGRATIONS, render_as_batch=True)
@@ -19,3 +20,4 @@ def init_app(app):
     policy.init_app(app)
     cli.init_app(app)
     reports.init_app(app)
+    monthly.init_app(app)

@@ -14,6 +14,8 @@ DEFAULTS = {
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "PROCESS_DEFINITION": os.path.join(os.path.dirname(__file__), "process.toml"),
     "MOBILITY_POLICY": os.path.join(os.path.dirname(__file__), "mobility.toml"),  # 流动党员 rules
+    # The report upward's template (docs/reports.md): its columns, labels and reminder days.
+    "MONTHLY_REPORT_TEMPLATE": os.path.join(os.path.dirname(__file__), "monthly_report.toml"),
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh", "en"],
@@ -129,8 +131,9 @@ def finish(app):
         check_pii_key(old, "PII_PREVIOUS_KEYS")
     cfg["PII_PREVIOUS_KEYS"] = list(previous)
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
-    if not os.path.isfile(cfg["PROCESS_DEFINITION"]):
-        raise ConfigError(f"PROCESS_DEFINITION: no such file {cfg['PROCESS_DEFINITION']}")
+    for key in ("PROCESS_DEFINITION", "MONTHLY_REPORT_TEMPLATE"):
+        if not os.path.isfile(cfg[key]):
+            raise ConfigError(f"{key}: no such file {cfg[key]}")
 
 
 def check_pii_key(value, name="PII_KEY"):

@@ -31,6 +31,7 @@ def test_run_once_at_an_instant_runs_every_job_and_prints_what_it_did(runner_, m
         " 0 were in the outbox already",
         "daily_digest: digest for 2026-12-01: 1 workers with work due; wrote 1 digests; 0 were in the outbox already",
         "mobility_reminders: wrote 0 reminders (none); 0 were in the outbox already",
+        "monthly_reports: monthly report 2026-11: reminders start on day 5",
         "deliver: 6 deliveries tried: sent 6",
     ]
     assert db.session.scalar(select(func.count(InboxItem.id))) == 6
@@ -88,7 +89,7 @@ def test_status_shows_jobs_next_runs_and_the_last_heartbeat(runner_, app, client
     assert out[0] == "times in Asia/Shanghai"
     assert out[1] == "leader: test-holder; last heartbeat 2026-12-01 08:00:00 (0 s ago, ok)"
     lines = {line.split()[0]: line for line in out[3:]}
-    assert set(lines) == {"scan_due", "daily_digest", "mobility_reminders", "deliver", "heartbeat"}
+    assert set(lines) == {"scan_due", "daily_digest", "mobility_reminders", "monthly_reports", "deliver", "heartbeat"}
     assert "next 2026-12-01 08:30  last never" in lines["daily_digest"]
     assert "next 2026-12-01 08:15" in lines["scan_due"]
     assert "last 2026-12-01 08:00 (as of 2026-12-01 08:00): 0 due cases needed a look" in lines["scan_due"]
@@ -118,7 +119,7 @@ def test_jobs_have_fixed_ids_coalesce_never_overlap_and_reregistering_replaces(a
             found = scheduler.get_jobs()
         finally:
             scheduler.shutdown(wait=False)
-    assert sorted(j.id for j in found) == ["daily_digest", "deliver", "heartbeat", "mobility_reminders", "scan_due"]
+    assert sorted(j.id for j in found) == ["daily_digest", "deliver", "heartbeat", "mobility_reminders", "monthly_reports", "scan_due"]
     for job in found:
         assert job.coalesce is True and job.max_instances == 1
         assert job.misfire_grace_time == 12 * 3600

@@ -7,9 +7,10 @@ live in one module per screen; the URL map below is the whole of the package's U
 
 from flask import Blueprint, abort, g
 
-from web.supervisor import audit, cases, dashboard, ledger, mobility, process, review, roster
+from web.supervisor import audit, cases, dashboard, ledger, mobility, monthly, process, review, roster
 from web.supervisor.helpers import ROLES
 from workflow.reports.filters import days_late
+from workflow.reports.monthly.figures import column_label
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
@@ -32,6 +33,13 @@ ROUTES = (
     ("/mobility/cases.xlsx", "mobility_export", mobility.export, ["POST"]),
     ("/mobility/certificates", "certificates", mobility.certificates, ["GET"]),
     ("/mobility/certificates.xlsx", "certificates_export", mobility.certificates_export, ["POST"]),
+    ("/monthly", "monthly", monthly.index, ["GET"]),
+    ("/monthly/<period>/submit", "monthly_submit", monthly.submit, ["POST"]),
+    ("/monthly/<period>/cases", "monthly_cases", monthly.cases, ["GET"]),
+    ("/monthly/reports/<int:report_id>", "monthly_copy", monthly.copy, ["GET"]),
+    ("/monthly/reports/<int:report_id>/export.<fmt>", "monthly_export", monthly.export, ["GET"]),
+    ("/monthly/<period>/export.<fmt>", "monthly_export_draft", monthly.export_draft, ["GET"]),
+    ("/monthly/reports/<int:report_id>/send-back", "monthly_send_back", monthly.send_back, ["POST"]),
 )
 
 
@@ -56,4 +64,5 @@ bp.app_context_processor(review.review_count)  # the badge in every supervisor p
 def init_app(app):
     """Register the supervisor blueprint and the template helper its pages share."""
     app.add_template_global(days_late)
+    app.add_template_global(column_label)
     app.register_blueprint(bp)

@@ -43,7 +43,7 @@ def reassign(case, to_user, actor, note=None, now=None):
         reason += f"；{note.strip()}"
     record = TransitionRecord(
         case_id=case.id, trigger=TRIGGER, from_state=case.state, to_state=case.state, actor_id=actor.id,
-        at=now or utcnow(), reason=reason,
+        at=now or utcnow(), reason=reason, from_path=case.org_path, org_path=case.org_path,
         data={"from_worker_id": old.id if old else None, "to_worker_id": to_user.id},
     )
     case.worker_id = to_user.id  # the version column bumps: a concurrent change conflicts

@@ -112,7 +112,7 @@ def _new_case(actor, person, number, name, is_party_member, project, org_unit, w
     db.session.add(case)
     db.session.flush()
     db.session.add(TransitionRecord(case_id=case.id, trigger="list", from_state="",
-                                    to_state=case.state, actor_id=actor.id, at=now))
+                                    to_state=case.state, actor_id=actor.id, at=now, org_path=case.org_path))
     db.session.commit()
     return case
 

@@ -6,6 +6,7 @@ from workflow.models.contact import ContactLog
 from workflow.models.history import TransitionRecord
 from workflow.models.member import MemberAttempt, MemberLink, MemberReport, SmsReceipt
 from workflow.models.mobility import ActivityCertificate, MobilityRecord
+from workflow.models.monthly import MonthlyReport
 from workflow.models.org import OrgUnit
 from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxMessage
 from workflow.models.people import Person, Project
@@ -28,6 +29,7 @@ __all__ = [
     "MemberLink",
     "MemberReport",
     "MobilityRecord",
+    "MonthlyReport",
     "HealthSnapshot",
     "ImportBatch",
     "LoginAttempt",

@@ -41,4 +41,8 @@ class ContactLog(db.Model):
 
     user = relationship("User")
 
-    __table_args__ = (Index("ix_contact_logs_case_at", "case_id", "contacted_at"),)
+    __table_args__ = (
+        Index("ix_contact_logs_case_at", "case_id", "contacted_at"),
+        # The monthly report's 本人报到 reads one period's self check-ins.
+        Index("ix_contact_logs_kind_at", "kind", "contacted_at"),
+    )

@@ -20,7 +20,15 @@ class TransitionRecord(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict | None] = mapped_column(JSON)
+    # The responsible unit's path before and after the row (they differ when a handover is
+    # accepted): reports count each row for the unit it happened in, whatever came later.
+    from_path: Mapped[str | None] = mapped_column(String(255))
+    org_path: Mapped[str | None] = mapped_column(String(255))
 
     actor = relationship("User")
 
-    __table_args__ = (Index("ix_transition_records_case_at", "case_id", "at"),)
+    __table_args__ = (
+        Index("ix_transition_records_case_at", "case_id", "at"),
+        # The monthly report reads one period's rows: its cost follows the period's activity.
+        Index("ix_transition_records_at", "at"),
+    )

@@ -25,6 +25,9 @@ KINDS = {
     "self_report": ("成员自报", "Self-report"),
     "checkin_request": ("报到提醒", "Check-in request"),
     "no_channel": ("无可用联系渠道", "No working channel"),
+    # The monthly report upward (scheduler/report_reminders.py).
+    "report_due": ("报表待上报", "Report due"),
+    "report_missing": ("下级未上报", "Reports missing below"),
 }
 
 # Delivery states: pending (waiting for its next attempt), sent, failed (gave up),

@@ -247,6 +247,7 @@ class Engine:
         if tdef.reason == "required" and not reason:
             raise GuardFailed([_("请填写原因")])
         firing = Firing(self.definition, case, actor, trigger, case.state, now, reason, data)
+        from_path = case.org_path  # the effects of accept move the case to the receiver
         problems = [p for name in tdef.guards for p in GUARDS[name](firing)]
         if problems:
             raise GuardFailed(problems)
@@ -268,6 +269,7 @@ class Engine:
         return insert_row(TransitionRecord, dict(
             case_id=case.id, trigger=trigger, from_state=firing.from_state, to_state=case.state,
             actor_id=actor.id, at=now, reason=reason, data=_history_data(data),
+            from_path=from_path, org_path=case.org_path,
         ))
 
 

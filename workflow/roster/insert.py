@@ -33,7 +33,8 @@ def insert_rows(rows, project, viewer, worker, now, batch_id):
     case_ids = [ids[r.person_id] for r in rows]
     db.session.execute(insert(HISTORY), [
         {"case_id": cid, "trigger": "list", "from_state": "", "to_state": definition.initial,
-         "actor_id": viewer.id, "at": now, "data": {"import_batch_id": batch_id}} for cid in case_ids
+         "actor_id": viewer.id, "at": now, "data": {"import_batch_id": batch_id}, "org_path": row.unit.path}
+        for row, cid in zip(rows, case_ids, strict=True)
     ])
     entries = [e for row, cid in zip(rows, case_ids, strict=True) for e in _entries(row, cid, viewer, now)]
     if entries:
