@@ -140,7 +140,7 @@ class Life:
                            backup_name=row[7], backup_phone=row[8])
                 return
 
-    def hand_over(self, kind, receiver_unit, accept):
+    def hand_over(self, kind, receiver_unit, accept, settle=True):
         case = self.case
         self.step(1, 10)
         case.update(handover_kind=kind, handover_to_unit_id=receiver_unit.id,
@@ -151,10 +151,19 @@ class Life:
         self.step(1, 5)
         receiver = self.rng.choice(receiver_unit.workers)
         sender_path = case["org_path"]
+        # As complete_handover: the kind is kept for settle_in, the old unit's group is left.
         case.update(org_unit_id=receiver_unit.id, org_path=receiver_unit.path, worker_id=receiver,
                     handover_to_unit_id=None, handover_to_path=None, handover_from_state=None,
-                    handover_external=None, handover_kind=None)
-        self.fire("accept", receiver, to="resettled" if kind == "resettle" else "transferred", from_path=sender_path)
+                    handover_external=None, group_name=None, group_joined_at=None)
+        self.fire("accept", receiver, to="received", from_path=sender_path)
+        if settle:  # the receiving unit's first tasks: reach the person, add them to its group
+            self.step(0, 4)
+            self.worker = receiver
+            contact = self.contact("phone", "reached")
+            case["miss_count"], case["last_contact_at"] = 0, self.t
+            self.fire("contact", receiver, data={"contact_id": contact})
+            case["group_name"], case["group_joined_at"] = f"{receiver_unit.name}联络群", self.t
+            self.fire("settle_in", receiver, to="resettled" if kind == "resettle" else "transferred")
         return receiver
 
     def finish(self, overdue=0.15):
@@ -216,9 +225,9 @@ def play(life, target, supervisor, receivers):
     if target == "lost":
         for _ in range(3):
             life.follow("not_reached")
-    if target in ("handover", "resettled", "transferred", "closed"):
+    if target in ("handover", "received", "resettled", "transferred", "closed"):
         kind = "transfer" if target == "transferred" else "resettle"
-        receiver = life.hand_over(kind, receivers(life.unit), accept=target != "handover")
+        receiver = life.hand_over(kind, receivers(life.unit), accept=target != "handover", settle=target != "received")
         if target == "closed":
             life.step(1, 10)
             life.fire("close", receiver, to="closed")
