@@ -8,6 +8,7 @@ from workflow.member import page as member_page
 from workflow.models import Case
 from workflow.models.member import MemberReport
 from workflow.reports import filters
+from workflow.reports import household as household_report
 from workflow.roster import importer, xlsx
 
 sink.Sink.driver.autocommit  # psycopg connection attribute: VACUUM needs autocommit on
@@ -24,3 +25,4 @@ _parser.StartElementHandler, _parser.EndElementHandler, _parser.CharacterDataHan
 _parser.StartDoctypeDeclHandler
 member_page.Contacts.secretary, member_page.Contacts.worker_phone  # the member page template shows them
 MemberReport.decided_at, MemberReport.decided_by_id, MemberReport.contact_log_id  # columns written, read by SQL
+household_report.MemberRow.own_original, household_report.MemberRow.own_destination  # the household templates show them

@@ -4,6 +4,7 @@ from workflow.models.audit import AuditEvent
 from workflow.models.case import Case
 from workflow.models.contact import ContactLog
 from workflow.models.history import TransitionRecord
+from workflow.models.household import Household, HouseholdMember
 from workflow.models.member import MemberAttempt, MemberLink, MemberReport, SmsReceipt
 from workflow.models.org import OrgUnit
 from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxMessage
@@ -26,6 +27,8 @@ __all__ = [
     "MemberLink",
     "MemberReport",
     "HealthSnapshot",
+    "Household",
+    "HouseholdMember",
     "ImportBatch",
     "LoginAttempt",
     "OrgUnit",
