@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from workflow.cases.services import commit_or_conflict, find_person, load_case
+from workflow.cases.services import add_person, commit_or_conflict, find_person, load_case
 from workflow.db import db, utcnow
 from workflow.errors import CaseNotFound, NotAllowed
 from workflow.households import addresses
@@ -108,6 +108,16 @@ def case_by_id_number(actor, household, id_number):
 def add_member_by_id_number(actor, household, id_number):
     """Add the person with this ID number (their case in the household's project) to the household."""
     case = case_by_id_number(actor, household, id_number)
+    add_member(actor, household, case)
+    return case
+
+
+def list_into_household(actor, *, household, project_id, **details):
+    """新增人员 straight into the household: list the person in its project (services.add_person),
+    then add the new case. The new case is in no household yet, so the second step cannot be refused."""
+    if project_id != household.project_id:
+        raise NotAllowed(_("此人的案件不在本户的项目中"))
+    case = add_person(actor, project_id=project_id, **details)
     add_member(actor, household, case)
     return case
 

@@ -142,3 +142,21 @@ def test_a_household_outside_the_subtree_and_an_unknown_step_are_404(client, aut
     auth.login("demo-worker")
     assert client.get(f"/households/{household_id}/do/close").status_code == 404
     assert client.get("/households/999999").status_code == 404
+
+
+def test_a_new_person_added_from_the_household_joins_it(client, auth, make):
+    household_id, (head,) = family(make, ("identified",))
+    auth.login()
+    url = f"/people/new?household={household_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "保存后加入家庭户" in page
+    number = make.id_number()
+    response = client.post(url, data={"name": "张小明", "id_number": number, "kind": "resident",
+                                      "project_id": str(head.project_id), "org_unit_id": str(head.org_unit_id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/households/{household_id}")
+    page = client.get(f"/households/{household_id}").get_data(as_text=True)
+    assert "张小明" in page and number not in page
+    other_project = make.project(1)
+    response = client.post(url, data={"name": "张小红", "id_number": make.id_number(), "kind": "resident",
+                                      "project_id": str(other_project.id), "org_unit_id": str(head.org_unit_id)})
+    assert response.status_code == 422 and "张小红" in response.get_data(as_text=True)
