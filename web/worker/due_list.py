@@ -30,6 +30,7 @@ class DueRow(NamedTuple):
     css: str  # overdue, soon, later, undated
     late: str  # "逾期3天", "还剩2小时", ...
     where: str  # "unit · project"
+    household: str  # "户 LY-0012", "户" without a number, "" outside any household
 
 
 def late_key(minutes):
@@ -74,16 +75,23 @@ def zone_info(name):
     return ZoneInfo(name)
 
 
+def household_text(household_id, number, word):
+    """What the 户 column says of a row (word: "户" in the user's language), with the 户号 when there is one."""
+    if household_id is None:
+        return ""
+    return word + (" " + number if number else "")
+
+
 def due_rows(rows, now, labels):
     """Turn a page's plain rows (workflow.reports.due_list.ROW_COLUMNS) into DueRows: labels, local times, late texts."""
-    zone, soon, texts = zone_info(str(get_timezone())), soon_limit(now), {}
+    zone, soon, texts, word = zone_info(str(get_timezone())), soon_limit(now), {}, _("户")
     out = []
-    for case_id, state, due, name, id_masked, project, unit in rows:
+    for case_id, state, due, name, id_masked, project, unit, household_id, household_number in rows:
         css, minutes = lateness(due, now, soon)
         key = late_key(minutes)
         if key not in texts:  # a page has a few distinct texts: translate each once
             texts[key] = phrase(key)
         out.append(DueRow(case_id, name, id_masked, state, labels[state],
                           due.astimezone(zone).strftime(DUE_FORMAT) if due else "", css, texts[key],
-                          f"{unit} · {project}"))
+                          f"{unit} · {project}", household_text(household_id, household_number, word)))
     return out

@@ -160,3 +160,29 @@ def test_a_new_person_added_from_the_household_joins_it(client, auth, make):
     response = client.post(url, data={"name": "张小红", "id_number": make.id_number(), "kind": "resident",
                                       "project_id": str(other_project.id), "org_unit_id": str(head.org_unit_id)})
     assert response.status_code == 422 and "张小红" in response.get_data(as_text=True)
+
+
+def test_the_due_list_shows_the_household_and_filters_by_it(client, auth, make):
+    household_id, cases = family(make, ("identified", "identified"))
+    outsider = make.case("identified")
+    from workflow.models import Household
+    db.session.get(Household, household_id).number = "LY-77"
+    db.session.commit()
+    auth.login()
+    page = client.get("/?view=all").get_data(as_text=True)
+    assert "户 LY-77" in page
+    page = client.get(f"/?view=all&household={household_id}").get_data(as_text=True)
+    assert all(f'data-case="{c.id}"' in page for c in cases) and f'data-case="{outsider.id}"' not in page
+    assert "仅本户成员" in page
+
+
+def test_the_supervisors_case_list_filters_by_household(client, auth, make):
+    household_id, cases = family(make, ("identified", "identified"))
+    outsider = make.case("identified")
+    auth.login("demo-supervisor")
+    page = client.get("/supervisor/cases").get_data(as_text=True)
+    assert f"household={household_id}" in page
+    page = client.get(f"/supervisor/cases?household={household_id}").get_data(as_text=True)
+    assert all(f'data-case-id="{c.id}"' in page for c in cases) and f'data-case-id="{outsider.id}"' not in page
+    assert "家庭户" in page
+    assert client.get("/supervisor/cases?household=999999").status_code == 404
