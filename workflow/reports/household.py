@@ -9,7 +9,7 @@ from workflow.cases import registration
 from workflow.db import db
 from workflow.households.addresses import follows
 from workflow.households.members import load_household, membership
-from workflow.models import Case, HouseholdMember
+from workflow.models import Case, Household, HouseholdMember, Person
 from workflow.process.engine import get_engine
 
 
@@ -57,3 +57,21 @@ def household_of_case(case, user):
     household = member.household
     owner = household.org_path.startswith(user.org_unit.path)
     return HouseholdPage(household, _rows(household, user), owner)
+
+
+def ledger_households(case_ids):
+    """{case_id: (户 label, 户主 name)} for the 台账: the 户号, or "#id" for a household without one."""
+    if not case_ids:
+        return {}
+    mine = select(HouseholdMember.household_id).where(HouseholdMember.case_id.in_(case_ids))
+    rows = db.session.execute(
+        select(HouseholdMember.case_id, HouseholdMember.household_id, HouseholdMember.is_head,
+               Household.number, Person.name)
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .join(Case, Case.id == HouseholdMember.case_id).join(Person, Person.id == Case.person_id)
+        .where(HouseholdMember.household_id.in_(mine))
+    ).all()
+    heads = {household_id: name for _c, household_id, is_head, _n, name in rows if is_head}
+    wanted = set(case_ids)
+    return {case_id: (number or f"#{household_id}", heads.get(household_id))
+            for case_id, household_id, _h, number, _name in rows if case_id in wanted}

@@ -186,3 +186,13 @@ def test_the_supervisors_case_list_filters_by_household(client, auth, make):
     assert all(f'data-case-id="{c.id}"' in page for c in cases) and f'data-case-id="{outsider.id}"' not in page
     assert "家庭户" in page
     assert client.get("/supervisor/cases?household=999999").status_code == 404
+
+
+def test_the_dashboard_counts_households_as_well_as_people(client, auth, make):
+    family(make, ("identified", "identified", "identified"))
+    family(make, ("identified",))
+    make.case("identified")  # not in a household
+    auth.login("demo-supervisor")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    tile = re.search(r'<div class="tile households">(.*?)</div>', page, re.S).group(1)
+    assert '<span class="num">2</span>' in tile and "户内4人" in tile
