@@ -93,7 +93,8 @@ def move_in(household_id):
     form = MoveMemberForm()
     case = case_or_404(parse_id(form.case_id.data or "") or 0)
     if not form.validate_on_submit():
-        return _show(page, 422, move_form=form, elsewhere=members.membership(case.id).household)
+        current = members.membership(case.id)
+        return _show(page, 422, move_form=form, elsewhere=current.household if current else None)
     try:
         members.move_member(g.user, page.household, case, form.reason.data)
     except ProcessError as exc:

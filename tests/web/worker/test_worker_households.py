@@ -196,3 +196,15 @@ def test_the_dashboard_counts_households_as_well_as_people(client, auth, make):
     page = client.get("/supervisor/").get_data(as_text=True)
     tile = re.search(r'<div class="tile households">(.*?)</div>', page, re.S).group(1)
     assert '<span class="num">2</span>' in tile and "户内4人" in tile
+
+
+def test_moving_in_a_person_of_no_household_is_refused_with_the_reason(client, auth, make):
+    household_id, _cases = family(make, ("identified",))
+    loner = make.case("identified")
+    auth.login()
+    response = client.post(f"/households/{household_id}/move-in", data={"case_id": str(loner.id), "reason": ""})
+    assert response.status_code == 422 and "请填写调整原因" in response.get_data(as_text=True)
+    response = client.post(f"/households/{household_id}/move-in", data={"case_id": str(loner.id), "reason": "分户"})
+    assert response.status_code == 422 and "此人不在其他户中" in response.get_data(as_text=True)
+    assert household_of(loner) is None
+    assert client.post(f"/households/{household_id}/move-in", data={"case_id": "x", "reason": "a"}).status_code == 404
