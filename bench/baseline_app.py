@@ -121,7 +121,29 @@ class Pages:
             visited=local(parse_time(case[3]), day), card=local(parse_time(case[4]), day),
             group=local(parse_time(case[6]), day), registers=registers(self.query(sql.ENTRIES, case_id)),
             timeline=[(local(e[0]), *e[1:]) for e in events],
-            actions=list(self.triggers.get(case[1], {}).items()))
+            actions=list(self.triggers.get(case[1], {}).items()), household=self.household(case_id))
+
+    def household(self, case_id):
+        """(户号, member rows) of the case's household, or None: what its card shows."""
+        members = self.query(sql.HOUSEHOLD, case_id)
+        if not members:
+            return None
+        first = members[0]
+        shared = {"original_address": (first[2], None), "destination_address": (first[3], first[4])}
+        ids = [m[5] for m in members]
+        entries = {(e[0], e[1]): e for e in self.query(
+            sql.HOUSEHOLD_ENTRIES.format(marks=", ".join("?" * len(ids))), *ids)}
+
+        def own(member_case, item):  # not following the household: an entry of one's own
+            entry = entries.get((member_case, item))
+            if entry is None or entry[2] == "household":
+                return False
+            address, kind = shared[item]
+            return address is None or not (entry[3] == address and (item == "original_address" or entry[4] == kind))
+
+        rows = [(m[5], m[6], m[7], m[8], m[9], self.states[m[9]], m[10].startswith(self.path) and m[5] != case_id,
+                 own(m[5], "destination_address"), own(m[5], "original_address")) for m in members]
+        return first[1], rows
 
 
 def create_app():

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from workflow.cases import registration
 from workflow.db import db
 from workflow.households.addresses import follows
-from workflow.households.members import load_household, membership
-from workflow.models import Case, Household, HouseholdMember, Person
+from workflow.households.members import load_household
+from workflow.models import Case, Household, HouseholdMember, Person, RegistrationEntry
 from workflow.process.engine import get_engine
+
+ADDRESS_ITEMS = ("original_address", "destination_address")
 
 
 @dataclass
@@ -30,16 +31,21 @@ class HouseholdPage:
 
 
 def _rows(household, user):
+    """The members, head first, with whether each keeps own addresses: two statements however many."""
     members = db.session.scalars(
         select(HouseholdMember).where(HouseholdMember.household_id == household.id)
         .options(joinedload(HouseholdMember.case).joinedload(Case.person)).order_by(HouseholdMember.id)
     ).all()
+    entries = {}
+    for entry in db.session.scalars(select(RegistrationEntry).where(
+            RegistrationEntry.case_id.in_([m.case_id for m in members]), RegistrationEntry.is_current.is_(True),
+            RegistrationEntry.item.in_(ADDRESS_ITEMS))):
+        entries[(entry.case_id, entry.item)] = entry
     engine, rows = get_engine(), []
     for m in sorted(members, key=lambda m: (not m.is_head, m.id)):
-        entries = registration.current_entries(m.case_id)
         rows.append(MemberRow(m.case, m.is_head, engine.visible(user, m.case),
-                              not follows(household, entries.get("original_address")),
-                              not follows(household, entries.get("destination_address"))))
+                              not follows(household, entries.get((m.case_id, "original_address"))),
+                              not follows(household, entries.get((m.case_id, "destination_address")))))
     return rows
 
 
@@ -49,9 +55,13 @@ def household_page(household_id, user):
     return HouseholdPage(household, _rows(household, user), True)
 
 
+# The case's membership with its household, in one statement (the case page is a hot path).
+_MEMBERSHIP = select(HouseholdMember).options(joinedload(HouseholdMember.household))
+
+
 def household_of_case(case, user):
     """The case's household as the case page shows it, or None when it has none."""
-    member = membership(case.id)
+    member = db.session.scalar(_MEMBERSHIP.where(HouseholdMember.case_id == case.id))
     if member is None:
         return None
     household = member.household
