@@ -128,22 +128,9 @@ class Pages:
         members = self.query(sql.HOUSEHOLD, case_id)
         if not members:
             return None
-        first = members[0]
-        shared = {"original_address": (first[2], None), "destination_address": (first[3], first[4])}
-        ids = [m[5] for m in members]
-        entries = {(e[0], e[1]): e for e in self.query(
-            sql.HOUSEHOLD_ENTRIES.format(marks=", ".join("?" * len(ids))), *ids)}
-
-        def own(member_case, item):  # not following the household: an entry of one's own
-            entry = entries.get((member_case, item))
-            if entry is None or entry[2] == "household":
-                return False
-            address, kind = shared[item]
-            return address is None or not (entry[3] == address and (item == "original_address" or entry[4] == kind))
-
-        rows = [(m[5], m[6], m[7], m[8], m[9], self.states[m[9]], m[10].startswith(self.path) and m[5] != case_id,
-                 own(m[5], "destination_address"), own(m[5], "original_address")) for m in members]
-        return first[1], rows
+        rows = [(m[2], m[3], m[4], m[5], m[6], self.states[m[6]], m[7].startswith(self.path) and m[2] != case_id)
+                for m in members]
+        return members[0][1], rows
 
 
 def create_app():

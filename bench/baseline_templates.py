@@ -70,13 +70,11 @@ CASE_PAGE = """{% set content %}
 </div></section>{% endif %}
 <section class="card household-of-case"><h2>家庭户{% if household %}{% if household[0] %} · {{ household[0] }}{% endif %}{% endif %}</h2>
   {% if household %}<ul class="household-members">
-  {% for case_id, is_head, name, id_masked, state, state_label, linked, own_destination, own_original in household[1] %}
+  {% for case_id, is_head, name, id_masked, state, state_label, linked in household[1] %}
   <li class="member" data-case="{{ case_id }}">{% if linked %}<a href="/cases/{{ case_id }}">{{ name }}</a>{% else %}<span>{{ name }}</span>{% endif %}
     {% if is_head %}<b class="badge head">户主</b>{% endif %}
     <span class="idno">{{ id_masked }}</span>
-    <span class="state state-{{ state }}">{{ state_label }}</span>
-    {% if own_destination %}<small class="own">自有去向住址</small>{% endif %}
-    {% if own_original %}<small class="own">自有原住址</small>{% endif %}</li>
+    <span class="state state-{{ state }}">{{ state_label }}</span></li>
   {% endfor %}</ul>{% else %}<p class="hint">未登记家庭户</p>{% endif %}
 </section>
 <section class="card"><h2>三个一</h2><ul class="checks">

@@ -61,6 +61,26 @@ def create(case_id):
     return redirect(url_for("households.show", household_id=household.id))
 
 
+@bp.post("/cases/<int:case_id>/household/join")
+def join(case_id):
+    """Add this case to the household of a 户号 of its project."""
+    case = case_or_404(case_id)
+    form = NewHouseholdForm()
+    if not form.validate_on_submit():
+        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    try:
+        household = members.join_by_number(g.user, case, form.number.data)
+    except AlreadyInHousehold as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("households.show", household_id=exc.household.id))
+    except ProcessError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    flash(_("已将%(name)s加入本户", name=case.person.name), "success")
+    return redirect(url_for("households.show", household_id=household.id))
+
+
 @bp.post("/households/<int:household_id>/members")
 def add(household_id):
     """Add a person already listed in the project, by their ID number."""

@@ -95,6 +95,16 @@ def add_member(actor, household, case, now=None):
         raise AlreadyInHousehold(membership(case.id).household) from None
 
 
+def join_by_number(actor, case, number):
+    """Add the case to the household of this 户号 in its project (in the actor's subtree); return it."""
+    number = _number(number)
+    household = _numbered(case.project_id, number) if number else None
+    if household is None or not household.org_path.startswith(actor.org_unit.path):
+        raise NotAllowed(_("本项目中没有户号为“%(n)s”的家庭户", n=number or ""))
+    add_member(actor, household, case)
+    return household
+
+
 def case_by_id_number(actor, household, id_number):
     """The case, in the household's project and the actor's subtree, of the person with this ID number."""
     person = find_person(clean_id_number(id_number))

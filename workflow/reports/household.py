@@ -1,9 +1,10 @@
 """What the household screens and the case page show of a family: members, states, who follows."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from workflow.db import db
 from workflow.households.addresses import follows
@@ -55,18 +56,33 @@ def household_page(household_id, user):
     return HouseholdPage(household, _rows(household, user), True)
 
 
-# The case's membership with its household, in one statement (the case page is a hot path).
-_MEMBERSHIP = select(HouseholdMember).options(joinedload(HouseholdMember.household))
+# The case page's household card in one statement: the case's household and every member's
+# name, masked ID, state and paths (the case page is a hot path; own-address marks are the
+# household page's).
+_me, _other = aliased(HouseholdMember), aliased(HouseholdMember)
+_CARD = (
+    select(Household.id, Household.number, Household.org_path, _other.case_id, _other.is_head, Case.version,
+           Case.state, Case.org_path, Case.handover_to_path, Person.name, Person.id_masked)
+    .select_from(_me).join(Household, Household.id == _me.household_id)
+    .join(_other, _other.household_id == Household.id).join(Case, Case.id == _other.case_id)
+    .join(Person, Person.id == Case.person_id)
+    .order_by(_other.is_head.desc(), _other.id)
+)
 
 
 def household_of_case(case, user):
     """The case's household as the case page shows it, or None when it has none."""
-    member = db.session.scalar(_MEMBERSHIP.where(HouseholdMember.case_id == case.id))
-    if member is None:
+    found = db.session.execute(_CARD.where(_me.case_id == case.id)).all()
+    if not found:
         return None
-    household = member.household
-    owner = household.org_path.startswith(user.org_unit.path)
-    return HouseholdPage(household, _rows(household, user), owner)
+    path, engine = user.org_unit.path, get_engine()
+    rows = []
+    for *_h, case_id, is_head, version, state, org_path, to_path, name, id_masked in found:
+        member = SimpleNamespace(id=case_id, version=version, state=state, org_path=org_path,
+                                 handover_to_path=to_path, person=SimpleNamespace(name=name, id_masked=id_masked))
+        rows.append(MemberRow(member, is_head, engine.visible(user, member), False, False))
+    household_id, number, household_path = found[0][:3]
+    return HouseholdPage(SimpleNamespace(id=household_id, number=number), rows, household_path.startswith(path))
 
 
 def ledger_households(case_ids):

@@ -208,3 +208,15 @@ def test_moving_in_a_person_of_no_household_is_refused_with_the_reason(client, a
     assert response.status_code == 422 and "此人不在其他户中" in response.get_data(as_text=True)
     assert household_of(loner) is None
     assert client.post(f"/households/{household_id}/move-in", data={"case_id": "x", "reason": "a"}).status_code == 404
+
+
+def test_a_case_joins_a_household_by_its_number_from_the_case_page(client, auth, make):
+    head, other = make.case("identified"), make.case("identified")
+    worker = make.user("demo-worker")
+    household = members.create_household(worker, head, number="LY-88")
+    auth.login()
+    response = client.post(f"/cases/{other.id}/household/join", data={"number": "LY-99"})
+    assert response.status_code == 302 and household_of(other) is None
+    assert "本项目中没有户号为“LY-99”的家庭户" in client.get(f"/cases/{other.id}").get_data(as_text=True)
+    response = client.post(f"/cases/{other.id}/household/join", data={"number": "LY-88"})
+    assert response.status_code == 302 and household_of(other) == household.id
