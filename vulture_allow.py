@@ -12,6 +12,7 @@ from workflow.models.member import MemberReport
 from workflow.models.mobility import ActivityCertificate
 from workflow.models.monthly import MonthlyReport
 from workflow.reports import filters, mobility_board
+from workflow.reports import household as household_report
 from workflow.reports.monthly import figures as monthly_figures
 from workflow.reports.monthly import measures as monthly_measures
 from workflow.reports.monthly import overview as monthly_overview
@@ -48,3 +49,4 @@ _cell = _sheet = None
 _cell.alignment, _cell.border
 _sheet.page_setup.orientation, _sheet.page_setup.paperSize, _sheet.page_setup.fitToWidth
 _sheet.page_setup.fitToHeight, _sheet.sheet_properties.pageSetUpPr.fitToPage, _sheet.print_title_rows
+household_report.MemberRow.own_original, household_report.MemberRow.own_destination  # the household templates show them

@@ -129,7 +129,16 @@ class Pages:
             visited=local(parse_time(case[3]), day), card=local(parse_time(case[4]), day),
             group=local(parse_time(case[6]), day), registers=registers(self.query(sql.ENTRIES, case_id)),
             timeline=[(local(e[0]), *e[1:]) for e in events],
-            actions=list(self.triggers.get(case[1], {}).items()))
+            actions=list(self.triggers.get(case[1], {}).items()), household=self.household(case_id))
+
+    def household(self, case_id):
+        """(户号, member rows) of the case's household, or None: what its card shows."""
+        members = self.query(sql.HOUSEHOLD, case_id)
+        if not members:
+            return None
+        rows = [(m[2], m[3], m[4], m[5], m[6], self.states[m[6]], m[7].startswith(self.path) and m[2] != case_id)
+                for m in members]
+        return members[0][1], rows
 
 
 def create_app():

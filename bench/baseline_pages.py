@@ -78,3 +78,11 @@ FROM registration_entries e LEFT JOIN org_units ou ON ou.id = e.org_unit_id
 LEFT JOIN users u ON u.id = e.recorded_by_id
 WHERE e.case_id = ? ORDER BY e.recorded_at
 """
+# The case's household (家庭户): its members with name, masked ID, state and 户主, head first.
+HOUSEHOLD = """
+SELECT h.id, h.number, o.case_id, o.is_head, p.name, p.id_masked, c.state, c.org_path
+FROM household_members m JOIN households h ON h.id = m.household_id
+JOIN household_members o ON o.household_id = h.id JOIN cases c ON c.id = o.case_id
+JOIN people p ON p.id = c.person_id
+WHERE m.case_id = ? ORDER BY o.is_head DESC, o.id
+"""

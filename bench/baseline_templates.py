@@ -69,6 +69,15 @@ CASE_PAGE = """{% set content %}
 {% if actions %}<section class="card actions"><h2>可执行的操作</h2><div class="action-buttons">
   {% for trigger, label in actions %}<a class="button action" data-trigger="{{ trigger }}" href="/cases/{{ case[0] }}/{{ trigger }}">{{ label }}</a>{% endfor %}
 </div></section>{% endif %}
+<section class="card household-of-case"><h2>家庭户{% if household %}{% if household[0] %} · {{ household[0] }}{% endif %}{% endif %}</h2>
+  {% if household %}<ul class="household-members">
+  {% for case_id, is_head, name, id_masked, state, state_label, linked in household[1] %}
+  <li class="member" data-case="{{ case_id }}">{% if linked %}<a href="/cases/{{ case_id }}">{{ name }}</a>{% else %}<span>{{ name }}</span>{% endif %}
+    {% if is_head %}<b class="badge head">户主</b>{% endif %}
+    <span class="idno">{{ id_masked }}</span>
+    <span class="state state-{{ state }}">{{ state_label }}</span></li>
+  {% endfor %}</ul>{% else %}<p class="hint">未登记家庭户</p>{% endif %}
+</section>
 <section class="card"><h2>三个一</h2><ul class="checks">
   <li class="{{ 'done' if visited else 'todo' }}" data-item="visit">入户走访 <span class="date">{{ visited or '未完成' }}</span></li>
   <li class="{{ 'done' if card else 'todo' }}" data-item="card">联系卡 <span class="date">{{ card or '未发放' }}</span></li>

@@ -19,14 +19,15 @@ from sqlalchemy import func, select
 from bench import district, lifecycle
 from bench.sink import Sink
 from workflow.db import db, utcnow
-from workflow.demo.district import PATH, WEIGHTS
+from workflow.demo.district import HOUSEHOLD_SIZES, HOUSEHOLD_WEIGHTS, PATH, WEIGHTS
 from workflow.demo.synthetic import Synth
 from workflow.models import OrgUnit
 from workflow.privacy import pii
 from workflow.privacy.identity import id_facts
 from workflow.process.engine import get_engine
 
-BIG_TABLES = ("people", "cases", "contact_logs", "registration_entries", "transition_records")
+BIG_TABLES = ("people", "cases", "contact_logs", "registration_entries", "transition_records",
+              "households", "household_members")
 PEOPLE_COLUMNS = ("id", "name", "gender", "birth_date", "is_party_member", "id_cipher", "id_hash", "id_masked",
                   "id_last4", "reminder_opt_out", "created_at")
 ROW_SHAPES = {
@@ -37,6 +38,9 @@ ROW_SHAPES = {
     "contact_logs": lifecycle.CONTACT_COLUMNS,
     "registration_entries": lifecycle.ENTRY_COLUMNS,
     "transition_records": lifecycle.HISTORY_COLUMNS,
+    "households": ("id", "project_id", "org_unit_id", "org_path", "number", "original_address",
+                   "destination_address", "destination_kind", "version", "created_at", "created_by_id"),
+    "household_members": ("id", "household_id", "case_id", "is_head", "joined_at"),
 }
 DEFAULT_PASSWORD = "Bench-pass-2026"
 
@@ -74,6 +78,8 @@ class Generator:
         self.definition = get_engine().definition
         self.district = district.District(cases, self.synth, password, self.now)
         self.numbers = set()
+        self.family = None  # the household being filled: (unit, project, its id, members still to come)
+        self.households, self.members = [], []
         self.states = Counter()
         self.rows = Counter()
 
@@ -118,9 +124,11 @@ class Generator:
             history += life.history
             self.states[life.case["state"]] += 1
         columns = sink.columns("cases")
+        households, members, self.households, self.members = self.households, self.members, [], []
         for name, rows in (("people", people), ("cases", [tuple(c[k] for k in columns) for c in cases]),
                            ("contact_logs", contacts), ("registration_entries", entries),
-                           ("transition_records", history)):
+                           ("transition_records", history), ("households", households),
+                           ("household_members", members)):
             sink.write(name, rows)
             self.rows[name] += len(rows)
 
@@ -142,11 +150,29 @@ class Generator:
         rng, d = self.rng, self.district
         target = rng.choices(PATH, WEIGHTS)[0]
         stop = PATH.index(target)
-        unit = rng.choice(d.homes)
+        unit, project, household_id, head = self._household()
         start = self.now - timedelta(days=rng.randint(stop * 12 + 3, stop * 25 + 40))
-        project = rng.choice(d.projects_by_street[d.street_of(unit).id])
-        life = lifecycle.Life(self, self.ids.next("cases"), person, unit, project, start)
+        case_id = self.ids.next("cases")
+        self.members.append((self.ids.next("household_members"), household_id, case_id, head, start))
+        life = lifecycle.Life(self, case_id, person, unit, project, start)
         return lifecycle.play(life, target, d.supervisor_for(unit), self._receiver)
+
+    def _household(self):
+        """(unit, project, household id, is head) of the next person: families of 1-6, about 2.7 on average."""
+        d = self.district
+        if self.family is None or self.family[3] == 0:
+            unit = self.rng.choice(d.homes)
+            project = self.rng.choice(d.projects_by_street[d.street_of(unit).id])
+            size = self.rng.choices(HOUSEHOLD_SIZES, HOUSEHOLD_WEIGHTS)[0]
+            household_id = self.ids.next("households")
+            self.households.append((household_id, project, unit.id, unit.path, f"B{household_id:07d}",
+                                    self.rng.choice(self.pools.addresses), None, None, 1, self.now, None))
+            self.family = [unit, project, household_id, size]
+            head = True
+        else:
+            head = False
+        self.family[3] -= 1
+        return self.family[0], self.family[1], self.family[2], head
 
     def _receiver(self, unit):
         """A community elsewhere in the district to hand the case over to."""

@@ -114,7 +114,7 @@ def parse_id(value):
 # them before a view runs, so none reaches a query. A new id parameter belongs here.
 ID_PARAMETERS = frozenset({
     "case_id", "case", "unit", "project", "worker", "user", "to_worker", "to_unit_id",
-    "org_unit_id", "project_id", "batch_id", "page",
+    "org_unit_id", "project_id", "batch_id", "page", "household",
 })
 
 

@@ -120,3 +120,18 @@ def test_generated_workers_log_in_and_see_their_due_list(district, empty_app):
 def test_generator_refuses_a_database_that_has_data(app):
     with pytest.raises(RuntimeError, match="empty"):
         generate(10)
+
+
+def test_every_case_is_in_a_household_of_one_to_six_with_a_head(district):
+    from workflow.models import Household, HouseholdMember
+    sizes = db.session.execute(select(func.count()).select_from(HouseholdMember)
+                               .group_by(HouseholdMember.household_id)).scalars().all()
+    assert sum(sizes) == CASES and 1 <= min(sizes) and max(sizes) <= 6
+    assert 2.3 <= CASES / len(sizes) <= 3.1  # about 2.7 people a household
+    heads = db.session.scalar(select(func.count()).where(HouseholdMember.is_head.is_(True)))
+    assert heads == len(sizes) == district["rows"]["households"]
+    mixed = db.session.scalar(
+        select(func.count()).select_from(HouseholdMember)
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .join(Case, Case.id == HouseholdMember.case_id).where(Case.project_id != Household.project_id))
+    assert mixed == 0

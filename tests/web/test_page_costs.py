@@ -21,19 +21,26 @@ def _sent(client, path):
     return [sql for sql, _params in seen]
 
 
-def test_case_page_sends_five_statements_however_long_its_history(client, auth, make):
+def test_case_page_sends_eight_statements_however_long_its_history_or_large_its_family(client, auth, make):
+    from workflow.households import members
+
     short = make.case("identified")
     long = make.case("following")
     for i in range(3):  # more history rows, each by another actor
         helper = add_user(f"helper{i}", "worker", make.unit("绿苑社区党总支"))
         services.record_follow_up(db.session.get(Case, long.id), helper, kind="phone", outcome="reached",
                                   contacted_at=utcnow())
+    family = [make.case("identified") for _ in range(4)]
+    household = members.create_household(make.user("demo-worker"), family[0], number="LY-5")
+    for case in family[1:]:
+        members.add_member(make.user("demo-worker"), household, case)
     auth.login()
-    counts = [len(_sent(client, f"/cases/{case_id}")) for case_id in (short.id, long.id)]
+    counts = [len(_sent(client, f"/cases/{case_id}")) for case_id in (short.id, long.id, family[2].id)]
     # The session with its user and unit; the case with person, project, units and worker;
-    # every 五必登 entry (the current ones among them); the history; the contacts. The bell's count
-    # comes with the session. A party member adds two: the mobility with its clocks, and the 活动证.
-    assert counts == [7, 7]
+    # every 五必登 entry (the current ones among them); the history; the contacts; the household
+    # card with all its members (workflow/reports/household.py). The bell's count comes with the
+    # session. A party member adds two: the mobility with its clocks, and the 活动证.
+    assert counts == [8, 8, 8]
 
 
 def test_every_page_finds_session_user_and_unit_in_one_statement(client, auth, make):

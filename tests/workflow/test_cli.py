@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from workflow.db import db
-from workflow.models import Case, User
+from workflow.models import Case, HouseholdMember, User
 
 
 def test_create_user_binds_to_a_unit(runner):
@@ -34,6 +34,9 @@ def test_seed_demo_fills_every_state(empty_app, monkeypatch):
     states = dict(db.session.execute(select(Case.state, func.count()).group_by(Case.state)).all())
     assert set(states) == set(empty_app.extensions["process_engine"].definition.states)
     assert sum(states.values()) == 120
+    sizes = db.session.execute(select(func.count()).select_from(HouseholdMember)
+                               .group_by(HouseholdMember.household_id)).scalars().all()
+    assert sum(sizes) == 120 and min(sizes) == 1 and max(sizes) <= 6 and len(set(sizes)) >= 4
     users = {u.username: u for u in db.session.scalars(select(User))}
     assert {"demo-worker", "demo-supervisor", "demo-admin"} <= set(users)
     assert users["demo-worker"].check_password("demo-pass-x")

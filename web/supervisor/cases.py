@@ -28,7 +28,7 @@ def render_list(case_filter, form, checked, status=200, export=None):
         "supervisor/cases.html", rows=found.rows, total=found.total, page=page,
         has_next=page * per_page < found.total, case_filter=case_filter, now=now, reassign=form, checked=checked,
         export=export or ExportForm(formdata=None), args=case_filter.args(), units=found.units,
-        states=list(get_engine().definition.states), buckets=BUCKET_LABELS,
+        states=list(get_engine().definition.states), buckets=BUCKET_LABELS, households=found.households,
     ), status
 
 

@@ -84,6 +84,8 @@ def _contact_title(language, kind, outcome):
 @functools.lru_cache(maxsize=512)
 def _register_title(language, item, source):
     title = _("五必登：%(item)s", item=label(ITEMS[item]))
+    if source == "household":  # issue 15: the household's shared address, entered for this member
+        return title + " " + _("（本户共用）")
     return title + " " + _("（跟踪联系中更新）") if source == "contact" else title
 
 

@@ -15,6 +15,7 @@ from workflow.privacy.reveal import reveal_id_number
 from workflow.process.engine import get_engine
 from workflow.reports import timeline
 from workflow.reports.due_list import due_list as read_due_list
+from workflow.reports.household import household_of_case
 
 bp = Blueprint("cases", __name__)
 bp.add_app_template_global(due_list.deadline_badge)
@@ -39,6 +40,7 @@ def index():
 
 def _show(page, form, status=200, revealed_id=None):
     return render_template("cases/show.html", reveal_form=form, now=utcnow(),
+                           household=household_of_case(page.case, g.user),
                            **case_page.context(page, revealed_id)), status
 
 

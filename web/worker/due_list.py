@@ -34,6 +34,7 @@ class DueRow(NamedTuple):
     css: str  # overdue, soon, later, undated; waiting: the next step is someone else's
     late: str  # "逾期3天", "还剩2小时", ...
     where: str  # "unit · project"
+    household: str  # "户 LY-0012", "户" without a number, "" outside any household
 
 
 def late_key(minutes):
@@ -78,13 +79,20 @@ def zone_info(name):
     return ZoneInfo(name)
 
 
+def household_text(household_id, number, word):
+    """What the 户 column says of a row (word: "户" in the user's language), with the 户号 when there is one."""
+    if household_id is None:
+        return ""
+    return word + (" " + number if number else "")
+
+
 def due_rows(rows, now, labels, waiting=()):
     """Turn a page's plain rows (workflow.reports.due_list.ROW_COLUMNS) into DueRows: labels, local times, late texts.
     waiting: the states that wait on someone else, never shown as the user's overdue work."""
-    zone, soon, texts = zone_info(str(get_timezone())), soon_limit(now), {}
+    zone, soon, texts, word = zone_info(str(get_timezone())), soon_limit(now), {}, _("户")
     this_year = now.astimezone(zone).year
     out = []
-    for case_id, state, due, name, id_masked, project, unit in rows:
+    for case_id, state, due, name, id_masked, project, unit, household_id, household_number in rows:
         css, minutes = lateness(due, now, soon)
         css = "waiting" if state in waiting else css
         key = late_key(minutes)
@@ -92,7 +100,7 @@ def due_rows(rows, now, labels, waiting=()):
             texts[key] = phrase(key)
         out.append(DueRow(case_id, name, id_masked, state, labels[state],
                           _due_text(due.astimezone(zone), this_year) if due else "", css, texts[key],
-                          f"{unit} · {project}"))
+                          f"{unit} · {project}", household_text(household_id, household_number, word)))
     return out
 
 

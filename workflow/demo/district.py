@@ -8,6 +8,7 @@ from sqlalchemy import select
 from workflow.cases import services
 from workflow.db import db, utcnow
 from workflow.demo.synthetic import Synth
+from workflow.households import members
 from workflow.models import OrgUnit, Project, User
 from workflow.process.engine import get_engine
 
@@ -52,6 +53,9 @@ PATH = ["identified", "visited", "in_review", "registered", "following", "lost",
         "handover", "received", "resettled", "transferred", "closed"]
 WEIGHTS = [12, 12, 8, 10, 28, 3, 6, 3, 7, 4, 8]
 LATE_SHARE = 0.15  # of the demo's cases, the ones with a long (mostly late) history
+# People per household (户) and how often each size occurs: about 2.7 people a household.
+HOUSEHOLD_SIZES = [1, 2, 3, 4, 5, 6]
+HOUSEHOLD_WEIGHTS = [22, 30, 22, 13, 8, 5]
 
 
 def build_tree(synth):
@@ -92,14 +96,21 @@ def seed_demo_data(people=300, seed=20261125, password="demo"):
         "前程社区党总支": users["qiancheng-worker"], "在京务工创业人员党支部": users["beijing-secretary"],
     }
     homes = [u for u in units.values() if u.kind in ("courtyard_branch", "building_group", "mobile_group")]
-    summary = {}
-    for _ in range(people):
-        unit = synth.rng.choice(homes)
+    summary, listed = {}, 0
+    while listed < people:
+        # A family at one door: its members in one unit and project, each walked on their own.
+        size = min(people - listed, synth.rng.choices(HOUSEHOLD_SIZES, HOUSEHOLD_WEIGHTS)[0])
+        unit, project = synth.rng.choice(homes), synth.rng.choice(projects)
         community = next(units[n] for n in workers if unit.path.startswith(units[n].path))
         walker = Walker(synth, workers[community.name], users["demo-supervisor"], units)
-        target = synth.rng.choices(PATH, WEIGHTS)[0]
-        case = walker.walk(synth.rng.choice(projects), unit, target)
-        summary[case.state] = summary.get(case.state, 0) + 1
+        family = [walker.walk(project, unit, synth.rng.choices(PATH, WEIGHTS)[0]) for _ in range(size)]
+        household = members.create_household(users["demo-supervisor"], family[0],
+                                              number=f"{project.id}-{listed + 1:05d}" if size > 1 else None)
+        for case in family[1:]:
+            members.add_member(users["demo-supervisor"], household, case)
+        for case in family:
+            summary[case.state] = summary.get(case.state, 0) + 1
+        listed += size
     return summary
 
 

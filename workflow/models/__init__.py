@@ -4,6 +4,7 @@ from workflow.models.audit import AuditEvent
 from workflow.models.case import Case
 from workflow.models.contact import ContactLog
 from workflow.models.history import TransitionRecord
+from workflow.models.household import Household, HouseholdMember
 from workflow.models.member import MemberAttempt, MemberLink, MemberReport, SmsReceipt
 from workflow.models.mobility import ActivityCertificate, MobilityRecord
 from workflow.models.monthly import MonthlyReport
@@ -31,6 +32,8 @@ __all__ = [
     "MobilityRecord",
     "MonthlyReport",
     "HealthSnapshot",
+    "Household",
+    "HouseholdMember",
     "ImportBatch",
     "LoginAttempt",
     "OrgUnit",

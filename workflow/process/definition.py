@@ -17,8 +17,9 @@ TRANSITION_KEYS = {
 REASONS = {None, "required", "optional"}
 # [settings] with their defaults; the state lists must name states of the file.
 SETTING_DEFAULTS = {"miss_limit": 3, "self_checkin_counts": True,
-                    "member_link_ends_in": ["transferred", "closed"], "self_reports_frozen_in": ["in_review"]}
-STATE_LIST_SETTINGS = ("member_link_ends_in", "self_reports_frozen_in")
+                    "member_link_ends_in": ["transferred", "closed"], "self_reports_frozen_in": ["in_review"],
+                    "household_addresses_frozen_in": ["in_review", "closed"]}
+STATE_LIST_SETTINGS = ("member_link_ends_in", "self_reports_frozen_in", "household_addresses_frozen_in")
 SCOPES = {"owner", "receiver"}
 
 

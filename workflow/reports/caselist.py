@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from workflow.cases.services import units_in
 from workflow.db import db
-from workflow.models import Case, OrgUnit, Person, User
+from workflow.models import Case, Household, HouseholdMember, OrgUnit, Person, User
 from workflow.reports.filters import select_cases
 
 
@@ -15,6 +15,7 @@ class CasePage:
     total: int
     rows: list  # (case, person name, masked ID, unit name, worker name)
     units: list  # the viewer's units, for the filter's choices
+    households: dict  # case id -> (household id, 户号 or None) of the rows in a household
 
 
 def page(case_filter, viewer, now, limit, offset=0):
@@ -30,4 +31,16 @@ def page(case_filter, viewer, now, limit, offset=0):
         .order_by(Case.next_due_at.is_(None), Case.next_due_at, Case.id)
         .limit(limit).offset(offset)
     ).all()
-    return CasePage(total, rows, units_in(viewer.org_unit))
+    return CasePage(total, rows, units_in(viewer.org_unit), households_of([row[0].id for row in rows]))
+
+
+def households_of(case_ids):
+    """{case id: (household id, 户号)} of those cases that are in a household; one statement."""
+    if not case_ids:
+        return {}
+    found = db.session.execute(
+        select(HouseholdMember.case_id, Household.id, Household.number)
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .where(HouseholdMember.case_id.in_(case_ids))
+    ).all()
+    return {case_id: (household_id, number) for case_id, household_id, number in found}

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 
 from workflow.db import db
-from workflow.models import Case, OrgUnit, Person, User
+from workflow.models import Case, Household, HouseholdMember, OrgUnit, Person, User
 from workflow.models.org import subtree_filter
 from workflow.process.engine import get_engine
 from workflow.reports.filters import BUCKETS, bucket_conditions
@@ -67,13 +67,25 @@ class Dashboard:
     totals: dict  # the whole subtree: states, buckets, overdue, total
     rows: list  # ReportRow per community/branch, worst first among siblings
     states: list  # state names in the order of the definition
+    households: tuple = (0, 0)  # (households, people in them) of the subtree: demolition counts 户
+
+
+def household_counts(unit):
+    """(households, member cases) whose household lies in the unit's subtree; one statement."""
+    found = db.session.execute(
+        select(func.count(func.distinct(Household.id)), func.count(HouseholdMember.id))
+        .select_from(Household).join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        .where(subtree_filter(Household.org_path, unit))
+    ).one()
+    return int(found[0]), int(found[1])
 
 
 def build(viewer, now):
     """Return the dashboard of the viewer's subtree at instant now."""
     unit = viewer.org_unit
     rows, totals = report_rows(unit, per_unit_numbers(unit, now), worst_first)
-    return Dashboard(totals=totals, rows=rows, states=list(get_engine().definition.states))
+    return Dashboard(totals=totals, rows=rows, states=list(get_engine().definition.states),
+                     households=household_counts(unit))
 
 
 def most_overdue(viewer, now, limit=10):

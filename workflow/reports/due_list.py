@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
 from workflow.db import db
-from workflow.models import Case, OrgUnit, Person, Project
+from workflow.models import Case, Household, HouseholdMember, OrgUnit, Person, Project
 from workflow.process.engine import get_engine
 from workflow.reports import mobility
 from workflow.subtree import under
@@ -26,7 +26,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 # What a row of the list shows: Row objects with these names, e.g. row.next_due_at.
 ROW_COLUMNS = (Case.id, Case.state, Case.next_due_at, Person.name.label("name"), Person.id_masked,
-               Project.name.label("project"), OrgUnit.name.label("unit"))
+               Project.name.label("project"), OrgUnit.name.label("unit"),
+               HouseholdMember.household_id, Household.number.label("household_number"))
 
 
 @dataclass
@@ -38,10 +39,11 @@ class Filters:
     unit: OrgUnit | None = None
     project_id: int | None = None
     extra: dict = field(default_factory=dict)
+    household_id: int | None = None  # the members of one household (issue 15)
 
     def args(self, **more):
         out = {"view": self.view, "state": self.state, "project": self.project_id,
-               "unit": self.unit.id if self.unit else None, **more}
+               "unit": self.unit.id if self.unit else None, "household": self.household_id, **more}
         return {k: v for k, v in out.items() if v not in (None, "")}
 
 
@@ -53,7 +55,11 @@ def parse_filters(args, user):
     if unit is not None and not unit.path.startswith(user.org_unit.path):
         unit = None
     project = _get(Project, args.get("project", type=int))
-    return Filters(view, state, unit, project.id if project else None)
+    household = _get(Household, args.get("household", type=int))
+    if household is not None and not household.org_path.startswith(user.org_unit.path):
+        household = None
+    return Filters(view, state, unit, project.id if project else None,
+                   household_id=household.id if household else None)
 
 
 def _get(model, ident):
@@ -77,6 +83,9 @@ def conditions(user, filters, now):
     if filters.project_id:
         where.append(Case.project_id == filters.project_id)
     waiting = get_engine().waiting_states(user.role)
+    if filters.household_id:
+        where.append(Case.id.in_(select(HouseholdMember.case_id)
+                                 .where(HouseholdMember.household_id == filters.household_id)))
     if filters.view in ("due", "soon"):
         where.append(Case.next_due_at.is_not(None))
         if waiting:
@@ -125,6 +134,8 @@ def _rows(ids):
         .join(Person, Person.id == Case.person_id)
         .join(Project, Project.id == Case.project_id)
         .join(OrgUnit, OrgUnit.id == Case.org_unit_id)
+        .outerjoin(HouseholdMember, HouseholdMember.case_id == Case.id)
+        .outerjoin(Household, Household.id == HouseholdMember.household_id)
         .where(Case.id.in_(ids))
     ).all()
     position = {case_id: i for i, case_id in enumerate(ids)}

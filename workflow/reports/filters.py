@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workflow.db import db
-from workflow.models import Case, OrgUnit, Project, User
+from workflow.models import Case, Household, HouseholdMember, OrgUnit, Project, User
 from workflow.process.engine import get_engine
 from workflow.reports.rollup import subtree_units
 from workflow.text import N_
@@ -62,6 +62,7 @@ class CaseFilter:
     overdue: str | None = None
     worker_id: int | None = None  # 0: cases without a responsible worker
     project_id: int | None = None
+    household_id: int | None = None  # the members of one household (issue 15)
 
     def conditions(self, now):
         """The SQL conditions of this filter."""
@@ -77,13 +78,17 @@ class CaseFilter:
             out.append(Case.worker_id == self.worker_id)
         if self.project_id:
             out.append(Case.project_id == self.project_id)
+        if self.household_id:
+            out.append(Case.id.in_(select(HouseholdMember.case_id)
+                                   .where(HouseholdMember.household_id == self.household_id)))
         return out
 
     def args(self):
         """The query-string arguments that rebuild this filter."""
         out = {"unit": self.unit.id}
         for key, value in (("state", self.state), ("overdue", self.overdue),
-                           ("worker", self.worker_id), ("project", self.project_id)):
+                           ("worker", self.worker_id), ("project", self.project_id),
+                           ("household", self.household_id)):
             if value is not None:
                 out[key] = value
         return out
@@ -107,6 +112,9 @@ class CaseFilter:
             parts.append(_("责任人：%(n)s", n=worker.display_name))
         if self.project_id:
             parts.append(_("项目：%(n)s", n=db.session.get(Project, self.project_id).name))
+        if self.household_id:
+            number = db.session.get(Household, self.household_id).number
+            parts.append(_("家庭户：%(n)s", n=number) if number else _("家庭户"))
         return " · ".join(parts)
 
 
@@ -131,7 +139,12 @@ def from_args(args, viewer):
     project_id = _int(args["project"]) if args.get("project") else None
     if project_id and db.session.get(Project, project_id) is None:
         raise FilterError("project")
-    return CaseFilter(unit, state, overdue, worker_id, project_id)
+    household_id = _int(args["household"]) if args.get("household") else None
+    if household_id:
+        household = db.session.get(Household, household_id)
+        if household is None or not household.org_path.startswith(viewer.org_unit.path):
+            raise FilterError("household")
+    return CaseFilter(unit, state, overdue, worker_id, project_id, household_id)
 
 
 def _int(value):

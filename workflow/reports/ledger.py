@@ -23,6 +23,7 @@ from workflow.models.audit import record
 from workflow.privacy.identity import mask_phone
 from workflow.privacy.reveal import check_may_reveal, reveal_id_numbers
 from workflow.process.engine import get_engine
+from workflow.reports.household import ledger_households
 from workflow.text import label
 
 # (key, header, column width): the paper 台账's columns, in its order.
@@ -36,6 +37,7 @@ COLUMNS = [
     ("visited_at", _l("入户走访日期"), 12), ("card_issued_at", _l("联系卡发放日期"), 12),
     ("group_name", _l("联络群"), 20), ("group_joined_at", _l("入群日期"), 12), ("state", _l("状态"), 9),
     ("last_contact_at", _l("最近联系"), 17), ("next_due_at", _l("下一期限"), 17), ("worker", _l("责任人"), 10),
+    ("household", _l("户号"), 12), ("household_head", _l("户主"), 10),  # one row per person, grouped by 户
 ]
 CHUNK = 1000
 BOLD = Font(bold=True)
@@ -63,11 +65,13 @@ def export(case_filter, viewer, now, full=False, address=None, reason=None):
     units = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name)).all())
     for chunk in _chunks(case_filter, now):
         entries = _current_entries([row[0].id for row in chunk])
+        households = ledger_households([row[0].id for row in chunk])
         numbers = reveal_id_numbers([row[0] for row in chunk], viewer, reason, address=address) if full else {}
         for case, person, project, worker in chunk:
             count += 1
             values = _values(count, case, person, project, worker, entries.get(case.id, {}), units, full)
             values["id_number"] = numbers.get(case.id, person.id_masked)
+            values["household"], values["household_head"] = households.get(case.id, (None, None))
             sheet.append([_text_safe(values[key]) for key, _head, _w in COLUMNS])
     sheet.append([])
     sheet.append([_("合计：%(n)s条", n=count)])

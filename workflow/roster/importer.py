@@ -18,7 +18,7 @@ from workflow.models import Case, ImportBatch, Person, User
 from workflow.models.audit import record
 from workflow.privacy import pii
 from workflow.privacy.identity import InvalidValue, clean_id_number, clean_mobile, mask_id
-from workflow.roster import insert, staged
+from workflow.roster import households, insert, staged
 from workflow.roster.reader import read
 
 BATCH = 500  # ids per IN (...) lookup
@@ -40,6 +40,8 @@ class RosterRow:
     address: str | None = None
     member: bool = False
     id_number: str | None = None
+    household_number: str | None = None  # 户号: rows of one number are one household
+    head_id: str | None = None  # 户主身份证号, cleaned: rows of one head are one household
     unit: object = None
     person_id: int | None = None
     id_hash: str | None = None
@@ -79,6 +81,7 @@ def check(filename, data, project, viewer, worker=None):
     rows = [_check_fields(raw, units, worker) for raw in raws]
     _check_duplicates(rows)
     _find_existing(rows, project)
+    households.check_groups(rows, project, viewer)
     return Preview(rows, staged.digest(data))
 
 
@@ -97,6 +100,7 @@ def recheck(batch, viewer, worker=None):
     for row in rows:
         _place(row, units, worker)
     _find_existing(rows, batch.project)
+    households.check_groups(rows, batch.project, viewer)
     return Preview(rows, batch.sha256)
 
 
@@ -125,6 +129,7 @@ def _check_fields(raw, units, worker):
         except InvalidValue as exc:
             row.errors.append(str(exc))
     _place(row, units, worker)
+    households.check_fields(row, v)
     member = v.get("member", "").strip().lower()
     if member in MEMBER_YES:
         row.member = True

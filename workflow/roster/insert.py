@@ -10,6 +10,7 @@ from workflow.privacy import pii
 from workflow.privacy.identity import id_facts
 from workflow.process import deadlines
 from workflow.process.engine import get_engine
+from workflow.roster.households import insert_households
 
 # Core inserts into the tables: one executemany each, every value given, without the
 # ORM's per-row bulk bookkeeping (an ORM bulk insert cost a fifth of the confirmation).
@@ -39,6 +40,7 @@ def insert_rows(rows, project, viewer, worker, now, batch_id):
     entries = [e for row, cid in zip(rows, case_ids, strict=True) for e in _entries(row, cid, viewer, now)]
     if entries:
         db.session.execute(insert(ENTRIES), entries)
+    insert_households(rows, case_ids, project, viewer, now)
 
 
 def _read_back(query, key, values):

@@ -24,6 +24,9 @@ HEADERS = {
     "phone": ("手机号码", "手机号", "手机", "联系电话", "电话"),
     "member": ("是否党员", "党员", "政治面貌"),
     "address": ("原住址", "住址", "原地址", "家庭住址"),
+    # Households (户): rows of one 户号, or of one 户主身份证号, form one household.
+    "household_number": ("户号", "拆迁户号", "户编号"),
+    "head_id": ("户主身份证号", "户主身份证号码"),
 }
 REQUIRED = ("name", "id_number", "unit")
 HEADER_SEARCH = 10  # rows looked at for the header

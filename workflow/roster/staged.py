@@ -13,7 +13,8 @@ from workflow.privacy import pii
 
 # The row fields the field checks produce, in RosterRow's order; units and existing
 # people are looked up again at every use, they can change after the preview.
-FIELDS = ("number", "name", "raw_id", "unit_name", "phone", "address", "member", "id_number")
+FIELDS = ("number", "name", "raw_id", "unit_name", "phone", "address", "member", "id_number",
+          "household_number", "head_id")
 
 
 def digest(data):

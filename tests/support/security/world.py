@@ -189,6 +189,19 @@ def member_report_of(case):
     return first_id(MemberReport, case_id=case.id)
 
 
+def household_of(case):
+    """The household the case is in; made (the case as 户主) when it has none."""
+    from workflow.models import Household, HouseholdMember
+
+    if first_id(HouseholdMember, case_id=case.id) is None:
+        household = Household(project_id=case.project_id, org_unit_id=case.org_unit_id, org_path=case.org_path)
+        db.session.add(household)
+        db.session.flush()
+        db.session.add(HouseholdMember(household_id=household.id, case_id=case.id, is_head=True))
+        db.session.commit()
+    return db.session.get(HouseholdMember, first_id(HouseholdMember, case_id=case.id)).household_id
+
+
 def foreign_inbox_item(case, viewer):
     return inbox_item_of(outside(home_user(case), viewer), case)
 
@@ -203,6 +216,7 @@ RESOLVERS = {
     "batch": foreign_import_batch,
     "report": lambda case, viewer: member_report_of(case),
     "certificate": lambda case, viewer: certificate_of(case),
+    "household": lambda case, viewer: household_of(case),
     "case": lambda case, viewer: case.id,
     "person": lambda case, viewer: case.person_id,
     "unit": lambda case, viewer: case.org_unit_id,

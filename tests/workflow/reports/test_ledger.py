@@ -17,7 +17,7 @@ from workflow.privacy.identity import mask_phone
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 COLUMNS = ["序号", "姓名", "性别", "身份证号", "身份", "项目", "所属组织", "原住址", "去向住址", "住址类型",
            "手机号码", "备用联系人", "备用电话", "工作单位", "务工地", "组织关系", "入户走访日期", "联系卡发放日期",
-           "联络群", "入群日期", "状态", "最近联系", "下一期限", "责任人"]
+           "联络群", "入群日期", "状态", "最近联系", "下一期限", "责任人", "户号", "户主"]
 HEADER_ROW = 8  # title, unit, who, when, filter, masking, blank, then the column headers
 
 
@@ -142,3 +142,19 @@ def test_export_is_exactly_the_filter_and_never_a_sibling(client, auth, make, ca
 def test_worker_cannot_export(client, auth, make, cases):
     auth.login("demo-worker")
     assert client.post("/supervisor/ledger.xlsx", data={}).status_code == 403
+
+
+def test_members_of_a_household_carry_its_number_and_head(client, auth, make, cases):
+    from workflow.households import members
+    with time_machine.travel(NOW, tick=False):
+        worker = make.user("demo-worker")
+        household = members.create_household(worker, cases["following"], number="LY-0031")
+        members.add_member(worker, household, cases["in_review"])
+        auth.login("lvyuan-supervisor")
+    _sheet, _response = _export(client, make)
+    header, body, _values = _rows(_sheet)
+    rows = {row[1]: dict(zip(header, row, strict=True)) for row in body}
+    head_name = cases["following"].person.name
+    assert rows[head_name]["户号"] == "LY-0031" and rows[head_name]["户主"] == head_name
+    assert rows[cases["in_review"].person.name]["户号"] == "LY-0031"
+    assert rows[cases["in_review"].person.name]["户主"] == head_name
