@@ -14,7 +14,8 @@ MARCH = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
 
 
 def _switch(phone, username):
-    phone.click("button:has-text('退出')")
+    phone.click("header .menu summary")  # 退出 lives in the header's menu
+    phone.click(".menu-panel button:has-text('退出')")
     phone.wait_for_load_state()
     login(phone, username)
 

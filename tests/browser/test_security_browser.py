@@ -26,7 +26,9 @@ def page_urls(app, username, case_id):
         case = db.session.get(Case, case_id)
         urls = []
         for rule in all_rules(app):
-            if "GET" in rule.methods and rule.endpoint not in ("static", "i18n.switch_language", "health.healthz"):
+            # cases.call answers a redirect to tel:, which a browser hands to the dialler: no page
+            if "GET" in rule.methods and rule.endpoint not in ("static", "i18n.switch_language", "health.healthz",
+                                                               "cases.call"):
                 urls.append(build(rule, own_values(rule, case, user, int_args)))
         return urls
 

@@ -53,6 +53,10 @@ def test_a_case_walks_from_listing_to_closed_through_the_screens(client, auth, m
     auth.login("qingjiang-worker")
     assert "测试甲" in client.get("/?view=incoming").get_data(as_text=True)
     post(client, base + "/do/accept", {})
+    # 新接收: the receiving unit's first tasks (a first contact, its own 联络群), then 已安置
+    post(client, base + "/follow-up", {"kind": "phone", "outcome": "reached", "contacted_on": today()})
+    post(client, base + "/group", {"group_name": "清江动迁群", "joined_on": today()})
+    post(client, base + "/do/settle_in", {})
     post(client, base + "/do/close", {"reason": "已安置"})
     db.session.expire_all()
     case = db.session.get(Case, case.id)

@@ -10,7 +10,7 @@ from workflow.models import Case, MobilityRecord
 
 
 def test_existing_members_get_a_derived_situation_and_residents_none(app, make):
-    flask_migrate.downgrade(directory=MIGRATIONS, revision="0009_member_link")
+    flask_migrate.downgrade(directory=MIGRATIONS, revision="0013_households")  # the revision before 0010_mobility
     at_home = make.case("registered")  # not moved out: 本地
     away = make.case("following")  # moved out, works in another city (the walker registers work_city)
     resident = make.case("following", member=False)

@@ -7,7 +7,7 @@ else is 本地 from the day the case was listed. Residents get no row. Workers c
 the derived situation on the case page (docs/mobile-members.md).
 
 Revision ID: 0010_mobility
-Revises: 0009_member_link
+Revises: 0013_households (applied after the monthly report and households migrations: the order the work landed)
 Create Date: 2026-12-02 19:30:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_mobility'
-down_revision = '0009_member_link'
+down_revision = '0013_households'
 branch_labels = None
 depends_on = None
 

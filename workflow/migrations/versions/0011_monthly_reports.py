@@ -7,7 +7,7 @@ the path their case has now (the best that is known; docs/reports.md).
 monthly_reports holds the frozen copies of submitted reports, one row per version.
 
 Revision ID: 0011_monthly_reports
-Revises: 0010_mobility
+Revises: 0009_member_link
 Create Date: 2026-12-02 19:55:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_monthly_reports'
-down_revision = '0010_mobility'
+down_revision = '0009_member_link'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ answer: process.toml waits_on) by state; with state in the index SQLite keeps re
 the page's ids from the covering index instead of sorting joined rows.
 
 Revision ID: 0014_due_list_index
-Revises: 0013_households
+Revises: 0010_mobility
 Create Date: 2026-12-02 20:30:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_due_list_index'
-down_revision = '0013_households'
+down_revision = '0010_mobility'
 branch_labels = None
 depends_on = None
 
