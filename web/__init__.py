@@ -5,8 +5,9 @@ def init_app(app):
     """Register the web extensions and blueprints."""
     from flask_wtf import CSRFProtect
 
-    from web import account, auth, converters, health, i18n, inbox, member, supervisor, views, worker
+    from web import account, auth, converters, health, i18n, inbox, member, supervisor, template_cache, views, worker
 
+    template_cache.init_app(app)  # compiled templates shared by every app of this process
     converters.init_app(app)  # first: every rule below is built with the bounded <int:...>
     CSRFProtect(app)
     i18n.init_app(app)

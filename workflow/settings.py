@@ -34,6 +34,9 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,  # within the window, counted in the database
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "PASSWORD_MIN_LENGTH": 12,
+    # How new passwords are hashed (werkzeug); only scrypt or pbkdf2:… is accepted. The suite
+    # uses a cheap pbkdf2 so its hundreds of log-ins do not spend minutes hashing.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "PII_PREVIOUS_KEYS": [],  # old PII_KEYs still read until `flask pii rotate-key` ran
     "PII_REVEAL_ROLES": ["worker", "supervisor"],  # may show a full ID number, audited
     "PROXY_FIX_X_FOR": 0,  # trusted reverse proxies in front (X-Forwarded-For/-Proto)
@@ -130,6 +133,11 @@ def finish(app):
     for old in previous:
         check_pii_key(old, "PII_PREVIOUS_KEYS")
     cfg["PII_PREVIOUS_KEYS"] = list(previous)
+    method = cfg.get("PASSWORD_HASH_METHOD") or ""
+    if not (method == "scrypt" or method.startswith(("scrypt:", "pbkdf2:"))):
+        raise ConfigError(
+            f"PASSWORD_HASH_METHOD: {method!r} is not a password hash (use scrypt or pbkdf2:sha256)"
+        )
     cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
     for key in ("PROCESS_DEFINITION", "MONTHLY_REPORT_TEMPLATE"):
         if not os.path.isfile(cfg[key]):

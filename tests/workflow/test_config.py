@@ -18,6 +18,7 @@ from wsgi import create_app
         ({"PII_KEY": "c2hvcnQ="}, "PII_KEY must decode to 32 bytes, not 5"),
         ({"SQLALCHEMY_DATABASE_URI": "mysql://x"}, "SQLALCHEMY_DATABASE_URI: unsupported database 'mysql'"),
         ({"PROCESS_DEFINITION": "/nowhere.toml"}, "PROCESS_DEFINITION: no such file /nowhere.toml"),
+        ({"PASSWORD_HASH_METHOD": "md5"}, "PASSWORD_HASH_METHOD: 'md5' is not a password hash"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_it(tmp_path, monkeypatch, override, message):
@@ -60,3 +61,21 @@ def test_wrong_environment_setting_stops_with_one_line(tmp_path, monkeypatch, ca
     with pytest.raises(SystemExit, match="2"):
         create_app()
     assert capsys.readouterr().err == "dongqian: cannot start: PII_KEY is not valid base64\n"
+
+
+def test_passwords_are_hashed_with_the_configured_method(tmp_path, monkeypatch):
+    """Production hashes with scrypt; the suite's cheap pbkdf2 is its own setting, and a
+    password set under one method still logs in after the method changes."""
+    from workflow.models import User
+
+    monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path))
+    default = {k: v for k, v in TEST_CONFIG.items() if k != "PASSWORD_HASH_METHOD"}
+    with create_app(default).app_context():
+        user = User(username="x")
+        user.set_password("correct horse battery")
+        assert user.password_hash.startswith("scrypt:")
+    with create_app(TEST_CONFIG).app_context():
+        assert user.check_password("correct horse battery")
+        user.set_password("correct horse battery")
+        assert user.password_hash.startswith("pbkdf2:sha256:1000$")
+        assert user.check_password("correct horse battery") and not user.check_password("wrong")

@@ -9,17 +9,18 @@ from workflow.db import db
 from workflow.models import User
 from workflow.models.audit import record
 
-_dummy_hash = None
+_dummy_hashes = {}  # per hash method, so an unknown name costs what a real check costs
 
 
 def authenticate(username, password):
     """Return the active user with this password, or None; as slow for unknown names."""
-    global _dummy_hash
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         # Hash anyway, so the answer's timing does not tell which usernames exist.
-        _dummy_hash = _dummy_hash or generate_password_hash("not-a-password")
-        check_password_hash(_dummy_hash, password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _dummy_hashes:
+            _dummy_hashes[method] = generate_password_hash("not-a-password", method)
+        check_password_hash(_dummy_hashes[method], password)
         return None
     return user if user.check_password(password) else None
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -34,7 +35,7 @@ class User(db.Model):
     org_unit = relationship("OrgUnit", lazy="joined")
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
