@@ -38,6 +38,15 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("backend", wanted, scope="session")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """The longest tests first (stable sort), so no worker starts a 60 s test at the end.
+
+    tryfirst: pytest then still groups the tests by backend, so each backend's template
+    databases are built once per worker."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     if not pgserver.available():

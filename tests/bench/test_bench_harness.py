@@ -16,6 +16,7 @@ TINY = ["--cases", "400", "--workers", "1", "--connections", "2", "--duration", 
         "--requests", "200", "--transitions", "20", "--paced-rate", "20", "--roster-rows", "100"]
 
 
+@pytest.mark.heavy
 def test_a_tiny_run_measures_every_benchmark_and_writes_the_report(tmp_path, monkeypatch):
     monkeypatch.setenv("DONGQIAN_INSTANCE_PATH", str(tmp_path / "instance"))
     assert main([*TINY, "--out", str(tmp_path)]) == 0

@@ -9,6 +9,7 @@ saved under test-output/screenshots/.
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import login, screenshot
@@ -221,6 +222,7 @@ def some_work_due(app):
         db.session.commit()
 
 
+@pytest.mark.heavy
 def test_worker_walks_one_case_from_listing_to_closed_on_a_phone(phone, live_app, backend):
     synth = Synth(4242)
     some_work_due(live_app)

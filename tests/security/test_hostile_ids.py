@@ -101,6 +101,7 @@ def _probe(app, visitor, rule, method, value, case, synth):
     return problems
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("username", ["demo-admin", "demo-worker"])
 def test_no_route_answers_500_to_an_odd_id(csrf_app, username):
     make = Factory(csrf_app)

@@ -16,6 +16,7 @@ from workflow.models.user import ROLES
 
 
 # One test per role, so the two xdist workers share the matrix (it is the suite's longest).
+@pytest.mark.heavy
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_every_id_route_answers_404_to_ids_from_other_subtrees(app, make, role):
     cases = seed_cases(make)

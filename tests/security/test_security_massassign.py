@@ -1,5 +1,6 @@
 """Mass assignment: extra form fields never set a case's state, unit or owner, nor a user's role."""
 
+import pytest
 from flask import abort, request
 
 from tests.support.security.massassign import mass_assignment_problems
@@ -13,12 +14,13 @@ def cases_in_every_state(make):
     return [make.case(state) for state in PATH]
 
 
-def test_no_post_route_lets_extra_fields_set_state_unit_owner_or_role(app, make):
+# One test per role, so the two xdist workers share the sweep (each role is ~20 s of CPU).
+@pytest.mark.heavy
+@pytest.mark.parametrize("username", ["demo-worker", "lvyuan-supervisor", "demo-admin"])
+def test_no_post_route_lets_extra_fields_set_state_unit_owner_or_role(app, make, username):
     cases = cases_in_every_state(make)
     foreign_unit, foreign_user = make.unit("清江花园楼院党支部"), make.user("qingjiang-worker")
-    problems = []
-    for username in ("demo-worker", "lvyuan-supervisor", "demo-admin"):
-        problems += mass_assignment_problems(app, make.synth, make.user(username), cases, foreign_unit, foreign_user)
+    problems = mass_assignment_problems(app, make.synth, make.user(username), cases, foreign_unit, foreign_user)
     assert problems == [], "\n".join(problems[:40])
     posted = {r.endpoint for r in all_rules(app) if set(r.methods) & STATE_CHANGING}
     assert {"account.password", "account.end_session", "auth.logout"} <= posted

@@ -58,6 +58,7 @@ def test_the_case_page_shows_hostile_text_as_text(app, client, make, payload):
         assert "ssti" not in body.replace(payload.strip(), "")  # not evaluated as a template
 
 
+@pytest.mark.heavy
 def test_no_page_shows_hostile_text_as_markup(app, client, make):
     """Every page of the app (read from url_map), for a case full of every payload."""
     cases = [hostile_case(make, p.strip()) for p in PAYLOADS]

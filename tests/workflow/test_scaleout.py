@@ -177,6 +177,7 @@ def _serve_while_writing(env, ids, touched, log, schedulers=None):
     return [o for index in range(WRITERS) for o in outcomes[index]], seen, pages
 
 
+@pytest.mark.heavy
 def test_four_gunicorn_workers_and_concurrent_writers_lose_nothing(pg_district, tmp_path):
     app, env = pg_district
     with app.app_context():
