@@ -3,6 +3,7 @@
 
 from bench import registry, sink
 from scheduler import delivery, jobs
+from web import template_cache
 from web.worker import mobility_text
 from workflow.demo import synthetic
 from workflow.member import page as member_page
@@ -50,3 +51,5 @@ _cell.alignment, _cell.border
 _sheet.page_setup.orientation, _sheet.page_setup.paperSize, _sheet.page_setup.fitToWidth
 _sheet.page_setup.fitToHeight, _sheet.sheet_properties.pageSetUpPr.fitToPage, _sheet.print_title_rows
 household_report.MemberRow.own_original, household_report.MemberRow.own_destination  # the household templates show them
+template_cache.ProcessBytecodeCache.load_bytecode, template_cache.ProcessBytecodeCache.dump_bytecode  # jinja2 calls them
+template_cache.SHARED.bytecode_cache  # the Environment attribute jinja2 reads; set in init_app
