@@ -5,7 +5,7 @@ Each item is one message per case, deadline day, kind and recipient (the outbox 
 a second run, a restart or a crash half-way never writes one twice; a new deadline (a
 report logged, a certificate renewed) is a new day and so a new reminder. The worker (or
 the nearest unit's workers) hears of every item; six months abroad without contact goes to
-the subtree's supervisors too, as a serious case. One run reads every party member once
+the nearest supervisors too (Directory.leaders), as a serious case. One run reads every party member once
 (workflow.reports.mobility.subtree_rows): run it hourly or daily, not every minute.
 """
 
@@ -83,7 +83,7 @@ def run(now):
             kind = _kind(item)
             people = list(directory.responsible(row.worker_id, row.org_path))
             if serious(item):
-                people += [u for u in directory.supervisors_of(row.org_path) if u not in people]
+                people += [u for u in directory.leaders(row.org_path) if u not in people]
             messages += [_message(row, item, person, kind, today) for person in people]
     written = enqueue_many(messages, now) if messages else []
     for message, was_written in zip(messages, written, strict=True):

@@ -1,9 +1,10 @@
-"""Who hears about a case: its worker, the supervisors above it, its unit's group robot.
+"""Who hears about a case: its worker, the nearest supervisors above it, its unit's group robot.
 
 Loaded once per job run (users and units with robots are few), then matched by path
 in memory, so the per-case cost is a dictionary look-up.
 """
 
+from flask import current_app
 from sqlalchemy import select
 
 from workflow.db import db
@@ -35,10 +36,12 @@ class Directory:
             return [user]
         return self._memo(("workers", org_path), lambda: _nearest(self.workers, org_path))
 
-    def supervisors_of(self, org_path):
-        """Every active supervisor whose subtree holds the case."""
-        return self._memo(("sups", org_path),
-                          lambda: [u for u, path in self.supervisors if org_path.startswith(path)])
+    def leaders(self, org_path):
+        """Who is told of an escalation, a lost or a serious case: the supervisors of the nearest
+        ESCALATION_LEVELS units above it that have any. With the default 1 a street supervisor
+        hears only of the communities without their own supervisor (their dashboard shows all)."""
+        levels = current_app.config["ESCALATION_LEVELS"]
+        return self._memo(("leaders", org_path), lambda: _nearest(self.supervisors, org_path, levels))
 
     def reviewers(self, org_path):
         """The supervisors of the deepest unit above the case that has any: who reviews it."""
@@ -57,10 +60,8 @@ class Directory:
         return self._cache[key]
 
 
-def _nearest(pairs, org_path):
-    """The users of the deepest unit on the path that has any."""
+def _nearest(pairs, org_path, levels=1):
+    """The users of the deepest `levels` units on the path that have any."""
     above = [(len(path), user) for user, path in pairs if org_path.startswith(path)]
-    if not above:
-        return []
-    deepest = max(length for length, _u in above)
-    return [user for length, user in above if length == deepest]
+    depths = sorted({length for length, _u in above}, reverse=True)[:levels]
+    return [user for length, user in above if length in depths]

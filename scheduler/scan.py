@@ -171,9 +171,9 @@ def reminders(row, now, directory):
         if _receiving(row):  # the receiver is late: now the sender hears of it too
             senders = [u for u in own_workers(row, directory) if u not in workers]
             yield from _to_users("overdue", messages.overdue(row, now), senders, base)
-        if late > days("ESCALATION_DAYS"):
+        if escalated(row, now):  # the leaders read it in their daily digest (督办), the group robot now
             text = messages.escalation(row, now, workers, cfg["ESCALATION_DAYS"])
-            yield from _to_leaders("escalation", text, row, directory, base)
+            yield from _to_robot("escalation", text, row, directory, base)
     last = _last_contact(row)
     if last is not None and now - last >= days("SERIOUS_NO_CONTACT_DAYS"):
         yield from _to_leaders("serious", messages.serious(row, now, workers, last), row, directory, base)
@@ -217,12 +217,28 @@ def own_workers(row, directory):
     return directory.responsible(row.worker_id, row.org_path)
 
 
-def _to_leaders(kind, text, row, directory, base):
-    """The subtree's supervisors, and the unit's group robot when this kind goes there."""
-    supervisors = list(directory.supervisors_of(row.org_path))
+def escalated(row, now):
+    """Late past ESCALATION_DAYS, in a state not told at once: the leaders' 督办."""
+    return (row.state not in current_app.config["ESCALATE_AT_ONCE_STATES"]
+            and now - row.next_due_at > days("ESCALATION_DAYS"))
+
+
+def leaders(row, directory):
+    """The nearest supervisors of the case; during a handover the receiving unit's too."""
+    people = list(directory.leaders(row.org_path))
     if _receiving(row):
-        supervisors += [u for u in directory.supervisors_of(row.handover_to_path) if u not in supervisors]
-    yield from _to_users(kind, text, supervisors, base)
+        people += [u for u in directory.leaders(row.handover_to_path) if u not in people]
+    return people
+
+
+def _to_leaders(kind, text, row, directory, base):
+    """The case's leaders, and the unit's group robot when this kind goes there."""
+    yield from _to_users(kind, text, leaders(row, directory), base)
+    yield from _to_robot(kind, text, row, directory, base)
+
+
+def _to_robot(kind, text, row, directory, base):
+    """The nearest group robot, when this kind goes there."""
     cfg = current_app.config
     robot = directory.robot_unit(row.org_path)
     if robot is not None and kind in cfg["WEBHOOK_KINDS"] and "webhook" in cfg["NOTIFY_CHANNELS"]:

@@ -52,7 +52,8 @@ DEFAULTS = {
     # Scheduler and reminders (docs/scheduler.md); checked by scheduler.settings.
     "SCHEDULER_TIMEZONE": "Asia/Shanghai",  # local time of the digest and of message text
     "REMINDER_LEAD_DAYS": 2,  # remind the worker this many days before a deadline
-    "ESCALATION_DAYS": 7,  # overdue longer than this: the subtree's supervisors are told
+    "ESCALATION_DAYS": 7,  # overdue longer than this: the nearest supervisors' daily 督办 list
+    "ESCALATION_LEVELS": 1,  # how many supervisor levels above a case are told (escalation, lost, serious)
     "ESCALATE_AT_ONCE_STATES": ["lost"],  # these states go to the supervisors at once
     "SERIOUS_NO_CONTACT_DAYS": 182,  # six months without contact: a serious case
     "MEMBER_REMINDERS": False,  # 组织生活 reminders to party members themselves

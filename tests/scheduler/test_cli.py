@@ -27,14 +27,15 @@ def test_run_once_at_an_instant_runs_every_job_and_prints_what_it_did(runner_, m
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "as of 2026-12-01 08:30 Asia/Shanghai (2026-12-01T08:30:00+08:00)",
-        "scan_due: 2 due cases needed a look; wrote 5 reminders (escalation 2, lost 2, overdue 1);"
+        "scan_due: 2 due cases needed a look; wrote 2 reminders (lost 1, overdue 1);"
         " 0 were in the outbox already",
-        "daily_digest: digest for 2026-12-01: 1 workers with work due; wrote 1 digests; 0 were in the outbox already",
+        # the worker's digest, and the community supervisor's with the escalated case on its 督办 list
+        "daily_digest: digest for 2026-12-01: 2 people with work due; wrote 2 digests; 0 were in the outbox already",
         "mobility_reminders: wrote 0 reminders (none); 0 were in the outbox already",
         "monthly_reports: monthly report 2026-11: reminders start on day 5",
-        "deliver: 6 deliveries tried: sent 6",
+        "deliver: 4 deliveries tried: sent 4",
     ]
-    assert db.session.scalar(select(func.count(InboxItem.id))) == 6
+    assert db.session.scalar(select(func.count(InboxItem.id))) == 4
     again = runner_.invoke(args=["scheduler", "run-once", "--at", "2026-12-01T08:30+08:00"])
     assert "scan_due: 0 due cases needed a look; wrote 0 reminders (none)" in again.output
     assert "deliver: 0 deliveries tried: nothing due" in again.output
@@ -50,7 +51,7 @@ def test_rescan_makes_the_next_scan_read_every_due_case_and_write_nothing_twice(
     assert cleared.exit_code == 0, cleared.output
     assert "cleared the scan marks of 2 cases" in cleared.output
     again = runner_.invoke(args=["scheduler", "run-once", "--at", "2026-12-01T08:30+08:00"])
-    assert "scan_due: 2 due cases needed a look; wrote 0 reminders (none); 5 were in the outbox already" \
+    assert "scan_due: 2 due cases needed a look; wrote 0 reminders (none); 2 were in the outbox already" \
         in again.output
 
 

@@ -24,7 +24,7 @@ def test_digest_lists_what_is_due_today_and_what_is_overdue_in_one_message(run, 
     future = made(make, local(2026, 11, 28, 9, 0))  # due 12-05: not in today's digest
     other = made(make, local(2026, 11, 24, 10, 0), unit="清江花园楼院党支部", worker="qingjiang-worker")
     result = run.daily_digest(local(2026, 12, 1, 8, 30))
-    assert result.workers == 2 and result.written == 2
+    assert result.people == 2 and result.written == 2
     demo = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == f"user:{make.user('demo-worker').id}"))
     assert demo.kind == "digest" and demo.case_id is None
     assert demo.title == "每日待办 12-01：已逾期2件，今日到期1件"

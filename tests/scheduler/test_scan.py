@@ -50,35 +50,47 @@ def test_overdue_reminds_the_worker_but_not_yet_the_supervisors(run, make, ids):
     assert result.written == {"overdue": 1}
 
 
-def test_overdue_beyond_seven_days_escalates_to_the_supervisors_of_the_subtree(run, make, ids):
+def digest_to(make, username):
+    """The body of the user's daily digest, or None."""
+    return db.session.scalar(select(OutboxMessage.body).where(
+        OutboxMessage.kind == "digest", OutboxMessage.recipient == f"user:{make.user(username).id}"))
+
+
+def test_overdue_beyond_seven_days_goes_on_the_nearest_supervisors_daily_list(run, make, ids):
     lvyuan = made(make)
-    qingjiang = made(make, unit="清江花园楼院党支部", worker="qingjiang-worker")
-    run.scan_due(local(2026, 12, 3, 10, 0))  # six days late: below the line
-    assert outbox("escalation") == []
+    qingjiang = made(make, unit="清江花园楼院党支部", worker="qingjiang-worker")  # 清江社区 has no supervisor
     run.scan_due(local(2026, 12, 5, 10, 0))  # eight days late
-    escalated = sorted(outbox("escalation"))
-    assert escalated == sorted([
-        ("escalation", ids["demo-supervisor"], lvyuan.id), ("escalation", ids["lvyuan-supervisor"], lvyuan.id),
-        ("escalation", ids["demo-supervisor"], qingjiang.id),
-    ])
-    assert ids["demo-admin"] not in {r for _k, r, _c in outbox()}
-    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "escalation",
-                                                              OutboxMessage.case_id == lvyuan.id))
-    assert "已逾期8天，超过7天督办线" in body and "责任人：王晓红" in body
+    assert outbox("escalation") == []  # not one notice per case: one 督办 list a day
+    run.daily_digest(local(2026, 12, 6, 8, 30))
+    community, street = digest_to(make, "lvyuan-supervisor"), digest_to(make, "demo-supervisor")
+    assert "督办·逾期超过7天（1件）：" in community
+    assert f"· {lvyuan.person.name}（绿苑小区楼院党支部，待走访）逾期8天" in community
+    assert qingjiang.person.name not in community
+    # the street hears only of the community without a supervisor of its own
+    assert qingjiang.person.name in street and lvyuan.person.name not in street
+    assert digest_to(make, "demo-admin") is None
 
 
-def test_escalation_threshold_is_a_setting(run, app, make, ids):
+def test_the_daily_list_starts_past_the_escalation_line(run, make):
+    made(make)
+    run.daily_digest(local(2026, 12, 4, 8, 30))  # late 6 days 23.5 hours: the worker's, not yet 督办
+    assert digest_to(make, "lvyuan-supervisor") is None
+    assert digest_to(make, "demo-worker") is not None
+
+
+def test_escalation_threshold_and_levels_are_settings(run, app, make, ids):
     case = made(make)
     app.config["ESCALATION_DAYS"] = 3
-    run.scan_due(local(2026, 12, 1, 10, 0))  # four days late
-    assert ("escalation", ids["lvyuan-supervisor"], case.id) in outbox()
+    app.config["ESCALATION_LEVELS"] = 2  # the street hears of the community's cases too
+    run.daily_digest(local(2026, 12, 2, 8, 30))  # four days late
+    assert "督办·逾期超过3天（1件）：" in digest_to(make, "lvyuan-supervisor")
+    assert case.person.name in digest_to(make, "demo-supervisor")
 
 
 def test_lost_case_goes_to_the_supervisors_at_once(run, make, ids):
     case = made(make, "lost")
     run.scan_due(T0 + timedelta(hours=1))
-    assert sorted(outbox()) == sorted([("lost", ids["demo-supervisor"], case.id),
-                                       ("lost", ids["lvyuan-supervisor"], case.id)])
+    assert outbox() == [("lost", ids["lvyuan-supervisor"], case.id)]  # the nearest supervisor, not the street
     title = db.session.scalar(select(OutboxMessage.title).limit(1))
     assert title == f"失联督办：{case.person.name}"
 
@@ -86,10 +98,9 @@ def test_lost_case_goes_to_the_supervisors_at_once(run, make, ids):
 def test_six_months_without_contact_is_a_serious_case_for_the_supervisor(run, make, ids):
     case = made(make, "following", member=True)  # moved out at T0; due every 30 days
     run.scan_due(T0 + timedelta(days=150))
-    assert outbox("serious") == [] and len(outbox("escalation")) == 2
+    assert outbox("serious") == []
     run.scan_due(T0 + timedelta(days=183))
-    assert sorted(outbox("serious")) == sorted([("serious", ids["demo-supervisor"], case.id),
-                                                ("serious", ids["lvyuan-supervisor"], case.id)])
+    assert outbox("serious") == [("serious", ids["lvyuan-supervisor"], case.id)]
     body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "serious").limit(1))
     assert "自2026-11-20起已183天未联系" in body
 
@@ -103,9 +114,10 @@ def test_handover_waiting_for_an_answer_reminds_the_receiving_unit(run, make, id
     assert outbox() == [("near_due", ids["qingjiang-worker"], case.id)]
     run.scan_due(T0 + timedelta(days=8))  # the receiver had seven days: late, so the sender hears too
     assert outbox("overdue") == [("overdue", ids["qingjiang-worker"], case.id), ("overdue", ids["demo-worker"], case.id)]
-    run.scan_due(T0 + timedelta(days=15))
-    assert sorted(outbox("escalation")) == sorted([("escalation", ids["demo-supervisor"], case.id),
-                                                   ("escalation", ids["lvyuan-supervisor"], case.id)])
+    run.daily_digest(T0 + timedelta(days=15))
+    # late past the line: on the 督办 list of both sides' nearest supervisors (清江社区 has none: the street)
+    assert case.person.name in digest_to(make, "lvyuan-supervisor")
+    assert case.person.name in digest_to(make, "demo-supervisor")
 
 
 def test_case_without_a_worker_goes_to_the_workers_of_the_nearest_unit(run, make, ids):
@@ -124,14 +136,14 @@ def test_scan_run_twice_writes_each_reminder_once(run, make):
     first = run.scan_due(local(2026, 12, 1, 8, 30))
     before = outbox()
     second = run.scan_due(local(2026, 12, 1, 8, 30))
-    assert outbox() == before and len(before) == sum(first.written.values()) == 7
+    assert outbox() == before and len(before) == sum(first.written.values()) == 4
     assert second.cases == 0 and sum(second.written.values()) == 0  # each case is marked handled
     with db.engine.begin() as conn:  # the marks lost (as after `scheduler rescan`): the outbox key holds
         conn.execute(text("UPDATE cases SET scanned_version = NULL"))
     third = run.scan_due(local(2026, 12, 1, 8, 30))
-    assert third.cases == 4 and sum(third.written.values()) == 0 and third.existing == 7
+    assert third.cases == 4 and sum(third.written.values()) == 0 and third.existing == 4
     assert outbox() == before
-    assert db.session.scalar(select(func.count(Delivery.id))) == 7  # one inbox delivery each
+    assert db.session.scalar(select(func.count(Delivery.id))) == 4  # one inbox delivery each
 
 
 def test_crash_mid_scan_then_rerun_writes_each_reminder_once(run, app, make, monkeypatch):

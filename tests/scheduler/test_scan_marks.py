@@ -19,7 +19,11 @@ def made(make, state="identified", when=T0, **kwargs):
         return make.case(state, **kwargs)
 
 
+ROBOT = "http://127.0.0.1:9/robot"  # never called: the scan only writes the outbox
+
+
 def test_a_handled_case_is_not_read_again_until_its_next_reminder_is_due(run, make):
+    make.unit("绿苑小区楼院党支部").webhook_url = ROBOT  # the escalation goes to the group robot at once
     case = made(make)
     assert run.scan_due(local(2026, 11, 25, 10, 0)).cases == 1  # near due
     assert run.scan_due(local(2026, 11, 26, 10, 0)).cases == 0
@@ -28,16 +32,17 @@ def test_a_handled_case_is_not_read_again_until_its_next_reminder_is_due(run, ma
     assert run.scan_due(DUE + timedelta(days=3)).cases == 0
     at_line = run.scan_due(DUE + timedelta(days=7))  # exactly seven days late: not beyond the line yet
     assert at_line.cases == 1 and not at_line.written
-    assert run.scan_due(DUE + timedelta(days=7, minutes=15)).written == {"escalation": 2}
+    assert run.scan_due(DUE + timedelta(days=7, minutes=15)).written == {"escalation": 1}
     assert run.scan_due(DUE + timedelta(days=60)).cases == 0  # never moved out: nothing more can arise
-    assert [k for k, _r, c in outbox() if c == case.id] == ["near_due", "overdue", "escalation", "escalation"]
+    assert [k for k, _r, c in outbox() if c == case.id] == ["near_due", "overdue", "escalation"]
 
 
 def test_six_months_without_contact_still_arrives_after_the_case_was_escalated(run, make):
+    make.unit("绿苑小区楼院党支部").webhook_url = ROBOT
     case = made(make, "following")  # moved out at T0; due every 30 days
-    assert run.scan_due(T0 + timedelta(days=150)).written == {"overdue": 1, "escalation": 2}
+    assert run.scan_due(T0 + timedelta(days=150)).written == {"overdue": 1, "escalation": 1}
     assert run.scan_due(T0 + timedelta(days=181, hours=23)).cases == 0
-    assert run.scan_due(T0 + timedelta(days=182)).written == {"serious": 2}  # SERIOUS_NO_CONTACT_DAYS
+    assert run.scan_due(T0 + timedelta(days=182)).written == {"serious": 2}  # SERIOUS_NO_CONTACT_DAYS: the supervisor and the robot
     assert run.scan_due(T0 + timedelta(days=200)).cases == 0
     assert sorted({k for k, _r, c in outbox() if c == case.id}) == ["escalation", "overdue", "serious"]
 

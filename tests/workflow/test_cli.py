@@ -73,3 +73,12 @@ def test_the_demo_shows_a_district_at_work(empty_app):
     assert len(months) == 7  # six past months backfilled, and this one
     following = db.session.scalar(select(func.sum(HealthSnapshot.following)).where(HealthSnapshot.month == min(months)))
     assert following and following > 10
+    # After the scheduler's first run a supervisor finds a handful of notices, not dozens:
+    # escalations come as one daily 督办 list, to the nearest supervisors only.
+    from workflow.accounts import inbox
+
+    ran = empty_app.test_cli_runner().invoke(args=["scheduler", "run-once"])
+    assert ran.exit_code == 0 and "deliver:" in ran.output, ran.output
+    bells = {u.username: inbox.unread_count(u) for u in db.session.scalars(select(User).where(User.role == "supervisor"))}
+    print(f"demo bells after the first scheduler run: {bells}")
+    assert bells and all(1 <= n <= 12 for n in bells.values()), bells
