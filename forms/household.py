@@ -15,7 +15,15 @@ from workflow.text import label
 
 
 class NewHouseholdForm(BaseForm):
-    number = StringField(_l("户号（拆迁办编号，可不填）"), validators=[MaxLength(40)])
+    """建立家庭户 on the case page, this person as 户主."""
+
+    number = StringField(_l("户号（拆迁办编号，可不填）"), validators=[MaxLength(40)], id="household-number")
+
+
+class JoinHouseholdForm(BaseForm):
+    """加入已有的户 on the same page: the same field name, its own id."""
+
+    number = StringField(_l("或加入本项目已有的户（填户号）"), validators=[MaxLength(40)], id="join-number")
 
 
 class AddMemberForm(BaseForm):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 
 from forms.base import BaseForm
+from forms.household import JoinHouseholdForm, NewHouseholdForm
 from forms.reveal import RevealForm
 from web.worker import case_page, due_list
 from web.worker.form_flow import case_or_404, found_or_404
@@ -38,10 +39,17 @@ def index():
     )
 
 
-def _show(page, form, status=200, revealed_id=None):
+def _show(page, form, status=200, revealed_id=None, **forms):
+    forms.setdefault("new_household_form", NewHouseholdForm(formdata=None))
+    forms.setdefault("join_household_form", JoinHouseholdForm(formdata=None))
     return render_template("cases/show.html", reveal_form=form, now=utcnow(),
                            household=household_of_case(page.case, g.user),
-                           **case_page.context(page, revealed_id)), status
+                           **forms, **case_page.context(page, revealed_id)), status
+
+
+def render_case(case_id, status, **forms):
+    """The case page with a refused form of its own (kept as typed, its errors shown)."""
+    return _show(found_or_404(timeline.case_page, case_id, g.user), RevealForm(formdata=None), status, **forms)
 
 
 @bp.get("/cases/<int:case_id>")

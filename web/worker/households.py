@@ -11,9 +11,11 @@ from forms.household import (
     HouseholdHandoverForm,
     HouseholdMoveOutForm,
     HouseholdVisitForm,
+    JoinHouseholdForm,
     MoveMemberForm,
     NewHouseholdForm,
 )
+from web.worker import cases
 from web.worker.form_flow import case_or_404, found_or_404
 from workflow.cases.handover import handover_targets
 from workflow.errors import CaseNotFound, Conflict, ProcessError
@@ -45,40 +47,34 @@ def show(household_id):
 @bp.post("/cases/<int:case_id>/household")
 def create(case_id):
     """Make a household with this case's person as 户主."""
-    case = case_or_404(case_id)
-    form = NewHouseholdForm()
-    if not form.validate_on_submit():
-        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("cases.show", case_id=case.id))
-    try:
-        household = members.create_household(g.user, case, form.number.data)
-    except AlreadyInHousehold as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("households.show", household_id=exc.household.id))
-    except ProcessError as exc:
-        return render_template("error.html", code=403, message=exc.message), 403
-    flash(_("已建立家庭户，%(name)s为户主", name=case.person.name), "success")
-    return redirect(url_for("households.show", household_id=household.id))
+    return _by_number(case_id, members.create_household, "new_household_form", NewHouseholdForm,
+                      lambda case: _("已建立家庭户，%(name)s为户主", name=case.person.name))
 
 
 @bp.post("/cases/<int:case_id>/household/join")
 def join(case_id):
     """Add this case to the household of a 户号 of its project."""
+    return _by_number(case_id, members.join_by_number, "join_household_form", JoinHouseholdForm,
+                      lambda case: _("已将%(name)s加入本户", name=case.person.name))
+
+
+def _by_number(case_id, act, slot, form_class, success):
+    """Run act(user, case, 户号) for the case page's household forms; a refusal shows the case
+    page again with the 户号 as typed and the reason on the field (nothing was written)."""
     case = case_or_404(case_id)
-    form = NewHouseholdForm()
-    if not form.validate_on_submit():
-        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("cases.show", case_id=case.id))
-    try:
-        household = members.join_by_number(g.user, case, form.number.data)
-    except AlreadyInHousehold as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("households.show", household_id=exc.household.id))
-    except ProcessError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", case_id=case.id))
-    flash(_("已将%(name)s加入本户", name=case.person.name), "success")
-    return redirect(url_for("households.show", household_id=household.id))
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            household = act(g.user, case, form.number.data)
+        except AlreadyInHousehold as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("households.show", household_id=exc.household.id))
+        except ProcessError as exc:
+            form.number.errors.append(exc.message)
+        else:
+            flash(success(case), "success")
+            return redirect(url_for("households.show", household_id=household.id))
+    return cases.render_case(case_id, 422, **{slot: form})
 
 
 @bp.post("/households/<int:household_id>/members")

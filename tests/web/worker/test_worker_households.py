@@ -2,13 +2,13 @@
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.support.worker import today
 from workflow.cases import registration
 from workflow.db import db
 from workflow.households import members
-from workflow.models import Case, HouseholdMember
+from workflow.models import Case, Household, HouseholdMember
 
 
 def fresh(case):
@@ -216,7 +216,23 @@ def test_a_case_joins_a_household_by_its_number_from_the_case_page(client, auth,
     household = members.create_household(worker, head, number="LY-88")
     auth.login()
     response = client.post(f"/cases/{other.id}/household/join", data={"number": "LY-99"})
-    assert response.status_code == 302 and household_of(other) is None
-    assert "本项目中没有户号为“LY-99”的家庭户" in client.get(f"/cases/{other.id}").get_data(as_text=True)
+    assert response.status_code == 422 and household_of(other) is None
+    page = response.get_data(as_text=True)
+    # the case page again: the reason at the top and on the field, the 户号 as typed, focused
+    assert "未保存，请修改以下1处" in page and 'href="#join-number"' in page
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="join-number"[^>]*value="LY-99"', page)
+    assert page.count("本项目中没有户号为“LY-99”的家庭户") == 2
+    assert 'id="household-number"' in page and 'id="household-number" maxlength="40" name="number" type="text" value=""' in page
     response = client.post(f"/cases/{other.id}/household/join", data={"number": "LY-88"})
     assert response.status_code == 302 and household_of(other) == household.id
+
+
+def test_a_refused_new_household_keeps_the_typed_number_and_changes_nothing(client, auth, make):
+    head = make.case("identified")
+    auth.login()
+    too_long = "户" * 41
+    response = client.post(f"/cases/{head.id}/household", data={"number": too_long})
+    assert response.status_code == 422 and household_of(head) is None
+    page = response.get_data(as_text=True)
+    assert f'value="{too_long}"' in page and "未保存，请修改以下1处" in page and 'href="#household-number"' in page
+    assert db.session.scalar(select(func.count(Household.id))) == 0
