@@ -1,5 +1,6 @@
 """The domain commands, run as an operator would."""
 
+import pytest
 from sqlalchemy import func, select
 
 from workflow.db import db
@@ -56,6 +57,7 @@ def test_process_diagram_prints_the_svg_of_the_definition(runner):
     assert ">To visit<" in english and ">待走访<" not in english
 
 
+@pytest.mark.heavy
 def test_the_demo_shows_a_district_at_work(empty_app):
     """Most cases on time, a realistic share overdue, and a six-month link-health trend."""
     from workflow.db import utcnow
