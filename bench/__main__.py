@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 
-from bench import district_work, memory, monthly_report, transition, web  # noqa: F401  (they register benchmarks)
+from bench import district_work, memory, mobility, monthly_report, transition, web  # noqa: F401  (they register benchmarks)
 from bench.context import machine, prepare_postgresql, prepare_sqlite
 from bench.registry import BENCHMARKS, selected
 from bench.report import markdown, table

@@ -6,6 +6,9 @@ Org tree, users and projects first (bench/district.py), then people and cases in
 chunks: each case played through its life (bench/lifecycle.py) to a state drawn with
 the demo's weights, its ID number encrypted by workflow.pii.id_columns, its deadline
 computed by workflow.deadlines. Indexes are dropped for the load and rebuilt after.
+Every party member who moved out has a current 流动 situation as the migration gives one
+(MOBILITY_SHARES: mostly 本地, 1 in 40 长期外出 with a destination, a few abroad or away
+short-term), so the 流动党员 benchmark reads a district's real mix.
 """
 
 import random
@@ -27,7 +30,10 @@ from workflow.privacy.identity import id_facts
 from workflow.process.engine import get_engine
 
 BIG_TABLES = ("people", "cases", "contact_logs", "registration_entries", "transition_records",
-              "households", "household_members")
+              "households", "household_members", "mobility_records")
+# The situation of a party member who moved out: (name, share); the rest are 本地.
+MOBILITY_SHARES = (("long", 0.025), ("abroad", 0.005), ("short", 0.01))
+ENDED = ("transferred", "closed")
 PEOPLE_COLUMNS = ("id", "name", "gender", "birth_date", "is_party_member", "id_cipher", "id_hash", "id_masked",
                   "id_last4", "reminder_opt_out", "created_at")
 ROW_SHAPES = {
@@ -41,6 +47,8 @@ ROW_SHAPES = {
     "households": ("id", "project_id", "org_unit_id", "org_path", "number", "original_address",
                    "destination_address", "destination_kind", "version", "created_at", "created_by_id"),
     "household_members": ("id", "household_id", "case_id", "is_head", "joined_at"),
+    "mobility_records": ("id", "case_id", "situation", "since", "dest_province", "dest_city", "note", "is_current",
+                         "source", "recorded_at", "recorded_by_id"),
 }
 DEFAULT_PASSWORD = "Bench-pass-2026"
 
@@ -112,11 +120,13 @@ class Generator:
                 "users": len(d.users), "now": self.now.isoformat() + "Z"}
 
     def _write_chunk(self, sink, count):
-        people, cases, contacts, entries, history = [], [], [], [], []
+        people, cases, contacts, entries, history, mobility = [], [], [], [], [], []
         for _ in range(count):
             person = self._person()
             life = self._case(person)
             case = life.finish()
+            if person.is_party_member and case["moved_out_at"] is not None and case["state"] not in ENDED:
+                mobility.append(self._situation(case))
             people.append(person.row + (case["created_at"],))
             cases.append(case)
             contacts += life.contacts
@@ -128,7 +138,7 @@ class Generator:
         for name, rows in (("people", people), ("cases", [tuple(c[k] for k in columns) for c in cases]),
                            ("contact_logs", contacts), ("registration_entries", entries),
                            ("transition_records", history), ("households", households),
-                           ("household_members", members)):
+                           ("household_members", members), ("mobility_records", mobility)):
             sink.write(name, rows)
             self.rows[name] += len(rows)
 
@@ -156,6 +166,23 @@ class Generator:
         self.members.append((self.ids.next("household_members"), household_id, case_id, head, start))
         life = lifecycle.Life(self, case_id, person, unit, project, start)
         return lifecycle.play(life, target, d.supervisor_for(unit), self._receiver)
+
+    def _situation(self, case):
+        """A current mobility record, as the migration or a worker would have written it."""
+        draw, situation = self.rng.random(), "local"
+        for name, share in MOBILITY_SHARES:
+            if draw < share:
+                situation = name
+                break
+            draw -= share
+        since = (case["moved_out_at"] + timedelta(hours=8)).date()  # the Shanghai day
+        province, city = (None, None)
+        if situation == "abroad":
+            province, city = "境外", self.rng.choice(["新加坡", "日本", "澳大利亚"])
+        elif situation != "local":
+            province, city = "外省", self.rng.choice(self.pools.cities)
+        return (self.ids.next("mobility_records"), case["id"], situation, since, province, city, None, True,
+                "migration" if situation == "local" else "worker", case["moved_out_at"], None)
 
     def _household(self):
         """(unit, project, household id, is head) of the next person: families of 1-6, about 2.7 on average."""

@@ -5,8 +5,9 @@ Each item is one message per case, deadline day, kind and recipient (the outbox 
 a second run, a restart or a crash half-way never writes one twice; a new deadline (a
 report logged, a certificate renewed) is a new day and so a new reminder. The worker (or
 the nearest unit's workers) hears of every item; six months abroad without contact goes to
-the nearest supervisors too (Directory.leaders), as a serious case. One run reads every party member once
-(workflow.reports.mobility.subtree_rows): run it hourly or daily, not every minute.
+the nearest supervisors too (Directory.leaders), as a serious case. One run reads the
+registered members and, of the 本地 crowd, only those near the line and not told of it yet
+(workflow.reports.mobility.reminder_rows): run it hourly or daily, not every minute.
 """
 
 from collections import Counter
@@ -21,7 +22,7 @@ from workflow.mobility.clocks import local_day, zone
 from workflow.mobility.policy import get_policy
 from workflow.mobility.tasks import items, serious
 from workflow.outbox import dedupe_key, enqueue_many
-from workflow.reports.mobility import subtree_rows
+from workflow.reports.mobility import reminder_rows
 from workflow.text import label
 
 
@@ -78,7 +79,7 @@ def run(now):
     """Write every 流动党员 reminder due as of now; one transaction for the run."""
     policy, today, directory = get_policy(), local_day(now), Directory()
     result, messages = MobilityResult(), []
-    for row in subtree_rows(None, now):
+    for row in reminder_rows(now):
         for item in items(row, policy, today):
             kind = _kind(item)
             people = list(directory.responsible(row.worker_id, row.org_path))

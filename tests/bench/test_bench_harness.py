@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from bench import district_work, web
+from bench import district_work, mobility, web
 from bench.__main__ import main, parse
 from bench.context import prepare_postgresql, prepare_sqlite
 from bench.load import Stats, get
@@ -37,6 +37,8 @@ def test_a_tiny_run_measures_every_benchmark_and_writes_the_report(tmp_path, mon
     assert scan["ours_found"] == scan["due_rows"] < scan["catch_up_cases"] == scan["catch_up_read_rows"]
     assert results["dashboard"]["details"]["subtree_cases"] > 0
     assert results["roster_import"]["details"]["ours_imported"] == 100
+    assert results["mobility"]["ours"] > 0 and results["mobility"]["baseline"] > 0
+    assert results["mobility"]["details"]["current_records"] > 0  # the generator gives moved-out members a situation
     assert report["machine"]["nproc"] >= 1 and report["runs"][0]["district"]["cases"] == 400
     markdown = (tmp_path / "report.md").read_text()
     assert "| due_list | sqlite |" in markdown and "SQLite" in markdown
@@ -68,6 +70,7 @@ def test_the_real_parts_find_what_their_baselines_find(district):
     [scan] = district_work.scheduler_scan(district)
     [board] = district_work.dashboard(district)
     [imported] = district_work.roster_import(district)
+    [tiles] = mobility.mobility_tiles(district)
     with district.app().app_context():
         people = db.session.scalar(text("SELECT count(*) FROM people WHERE name LIKE '花名册%'"))
         phones = db.session.scalar(text("SELECT count(*) FROM registration_entries WHERE source = 'import'"))
@@ -78,6 +81,9 @@ def test_the_real_parts_find_what_their_baselines_find(district):
     assert board.ours is not None and board.met in (True, False) and board.details["subtree_cases"] > 0
     assert imported.details["ours_imported"] == 30 and imported.ours > 0
     assert people == 60 and phones == 60  # 30 rows by the bare insert, 30 through the importer
+    # the tiles count what the full read of every member counts; the baseline reads the same rows
+    assert tiles.details["members_in_street"] > 0 and tiles.ratio is not None
+    assert tiles.details["line_crossed_in_street"] == tiles.details["full_line_crossed"]
 
 
 def test_percentiles_are_nearest_rank_in_milliseconds():

@@ -1,14 +1,16 @@
 """流动党员 reminders at chosen instants: the six-month line, the yearly report, abroad, 活动证, written once."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from tests.scheduler.conftest import frozen, local, outbox
+from tests.support.mobility import line_district, reported
 from workflow.cases import services
 from workflow.db import db
 from workflow.mobility import certificates, situations
 from workflow.models import Case, OutboxMessage
+from workflow.reports import mobility
 
 T0 = local(2026, 3, 2, 10, 0)
 
@@ -99,3 +101,27 @@ def test_residents_are_never_under_these_rules(run, make):
         case = make.case("following", member=False)
     run.mobility_reminders(T0 + timedelta(days=400))
     assert kinds(case.id) == []
+
+
+def test_the_job_reads_only_the_registered_and_the_members_near_the_line_not_told(make, run):
+    """One run reads the registered few and the 本地 members whose line is near and untold, not everyone."""
+    d = line_district(make)
+    now = datetime(2026, 6, 25, 4, tzinfo=UTC)  # 06-25: the 01-05 movers cross on 07-05, within 14 days
+    near = {r.case_id for r in mobility.reminder_rows(now)}
+    registered = {d["long"].id, d["short"].id, d["abroad"].id}
+    assert near == registered | {d["early"].id, d["missed"].id, d["phone_only"].id, d["elsewhere"].id}
+    first = run.mobility_reminders(now)
+    assert first.written["mobility_line"] == 4
+    # told: the next run reads only the registered few, and writes nothing twice
+    assert {r.case_id for r in mobility.reminder_rows(now + timedelta(days=1))} == registered
+    again = run.mobility_reminders(now + timedelta(days=1))
+    assert again.written.get("mobility_line", 0) == 0
+    # a report after the reminder restarts the line: that member is read again when it nears
+    reported(make, d["early"], datetime(2026, 7, 10, 2, tzinfo=UTC))
+    assert d["early"].id not in {r.case_id for r in mobility.reminder_rows(datetime(2026, 7, 11, 4, tzinfo=UTC))}
+    later = datetime(2026, 12, 30, 4, tzinfo=UTC)  # 07-10 + 6 months = 2027-01-10: within 14 days
+    assert d["early"].id in {r.case_id for r in mobility.reminder_rows(later)}
+    run.mobility_reminders(later)
+    lines = db.session.scalars(select(OutboxMessage.due_at).where(
+        OutboxMessage.case_id == d["early"].id, OutboxMessage.kind == "mobility_line")).all()
+    assert len(lines) == 2  # one per absence

@@ -4,18 +4,33 @@ One statement per read: the cases with their current mobility record, and correl
 look-ups on the (case_id, contacted_at) index for the last report and the last reached
 contact, the active 活动证 and the resettlement address. The cost follows the party
 members of the subtree, not the whole contact log.
+
+Most members are 本地 (no registered situation): their one clock is the six-month line,
+and whether it is crossed by a day is a date comparison the database can make (line_cut).
+So the counts and the reminder job compute clocks in Python only for the registered
+members and for the 本地 members whose line the question is about; the 本地 crowd is
+counted in SQL (measured in bench/mobility.py).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from workflow.db import db
 from workflow.mobility import tasks
-from workflow.mobility.clocks import Facts, compute, local_day, zone
+from workflow.mobility.clocks import Facts, add_months, compute, local_day, zone
 from workflow.mobility.policy import get_policy
-from workflow.models import ActivityCertificate, Case, ContactLog, MobilityRecord, OrgUnit, Person, RegistrationEntry
+from workflow.models import (
+    ActivityCertificate,
+    Case,
+    ContactLog,
+    MobilityRecord,
+    OrgUnit,
+    OutboxMessage,
+    Person,
+    RegistrationEntry,
+)
 from workflow.process.engine import get_engine
 from workflow.subtree import under
 
@@ -88,11 +103,12 @@ def case_row(case_id, now):
 
 
 
-def subtree_rows(path, now, registered_only=False):
+def subtree_rows(path, now, registered_only=False, where=None):
     """Every party member's mobility and clocks in the subtree at path (None: everywhere).
 
     registered_only: only members whose situation carries a clock of its own (流动, 出国(境),
     毕业生), so the read follows the registered mobile members, not every member.
+    where: a further condition (registered(), crossed_local(...)) on the cases read.
     """
     policy, today, states, tz = get_policy(), local_day(now), _hand_over_states(), zone()
     statement = _statement(policy)
@@ -104,8 +120,77 @@ def subtree_rows(path, now, registered_only=False):
         names = [s.name for s in policy.situations.values() if s.mobile or s.abroad or s.graduate]
         statement = statement.where(Case.id.in_(select(MobilityRecord.case_id).where(
             MobilityRecord.is_current.is_(True), MobilityRecord.situation.in_(names))))
+    if where is not None:
+        statement = statement.where(where)
     found = db.session.execute(statement.order_by(OrgUnit.name, Person.name, Case.id)).all()
     return [_row(r, policy, today, states, tz) for r in found]
+
+
+LOCAL = "local"  # the situation of a member with no record: the one the SQL fast path knows
+
+
+def line_only(policy):
+    """Whether 本地 has no clock but the six-month line (the fast path's premise; a district that
+    gives 本地 a clock of its own in mobility.toml gets the full read everywhere)."""
+    s = policy.situations[LOCAL]
+    return not (s.mobile or s.abroad or s.graduate or s.suggest_transfer)
+
+
+def registered():
+    """SQL: the case has a current situation other than 本地 (few: read them in full)."""
+    return Case.id.in_(select(MobilityRecord.case_id).where(
+        MobilityRecord.is_current.is_(True), MobilityRecord.situation != LOCAL))
+
+
+def line_cut(day, policy, tz=None):
+    """The first instant of the local day after the last absence start that crosses the
+    six-month line by `day`: an absence begun (or last reported) before it has crossed."""
+    months = policy.months("mobile_after_months")
+    last = add_months(day, -months)
+    while add_months(last + timedelta(days=1), months) <= day:  # month ends: 08-31 + 6 = 02-28
+        last += timedelta(days=1)
+    while add_months(last, months) > day:
+        last -= timedelta(days=1)
+    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz or zone()).astimezone(UTC)
+
+
+def crossed_local(cut, policy):
+    """SQL: a 本地 member away since before cut with no report since (clocks.compute's line,
+    as a condition: away_since = the later of the move-out day and the last report's day)."""
+    reported = select(ContactLog.id).where(
+        ContactLog.case_id == Case.id, ContactLog.outcome == "reached",
+        ContactLog.kind.in_(policy.report_kinds), ContactLog.contacted_at >= cut)
+    return and_(~registered(), Case.moved_out_at < cut, ~reported.exists())
+
+
+def line_count(path, now):
+    """How many 本地 members of the subtree have crossed the six-month line, counted in SQL."""
+    policy = get_policy()
+    statement = (select(func.count(Case.id)).join(Person, Person.id == Case.person_id)
+                 .where(Person.is_party_member.is_(True), Case.state.not_in(policy.ends_in),
+                        crossed_local(line_cut(local_day(now), policy), policy)))
+    if path is not None:
+        statement = statement.where(under(Case.org_path, path))
+    return db.session.scalar(statement)
+
+
+def reminder_rows(now):
+    """The rows the reminder job must look at: every registered member, and the 本地 members
+    whose line falls within its lead days and who were not told of it since they left (or
+    last reported). A member told already keeps the task on the case page and the tiles."""
+    policy = get_policy()
+    if not line_only(policy):
+        return subtree_rows(None, now)
+    lead = timedelta(days=policy.reminders["line_lead_days"])
+    told = select(OutboxMessage.id).where(
+        OutboxMessage.case_id == Case.id, OutboxMessage.kind == "mobility_line",
+        OutboxMessage.created_at >= Case.moved_out_at,
+        ~select(ContactLog.id).where(  # no report since that message (the line moved on after it)
+            ContactLog.case_id == OutboxMessage.case_id, ContactLog.outcome == "reached",
+            ContactLog.kind.in_(policy.report_kinds), ContactLog.contacted_at > OutboxMessage.created_at,
+        ).correlate(OutboxMessage).exists())
+    near = crossed_local(line_cut(local_day(now) + lead, policy), policy)
+    return subtree_rows(None, now, where=or_(registered(), and_(near, ~told.exists())))
 
 
 def due_items(path, now):

@@ -2,7 +2,9 @@
 the 活动证 register of a subtree, and both as Excel 台账 (masked, audited).
 
 Everything is computed from workflow.reports.mobility's rows as of now, so a number and the
-list behind its link and the export of that list always agree.
+list behind its link and the export of that list always agree. The 本地 members are many and
+count only in the 满六个月 tile: that tile's 本地 part is counted in SQL (mobility.line_count)
+and its list reads only the members it counts; every other number reads the registered few.
 """
 
 import io
@@ -12,7 +14,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from workflow.db import db
 from workflow.errors import CaseNotFound
@@ -20,7 +22,7 @@ from workflow.mobility.clocks import local_day, zone
 from workflow.mobility.policy import get_policy
 from workflow.models import ActivityCertificate, Case, OrgUnit, Person
 from workflow.models.audit import record
-from workflow.reports.mobility import subtree_rows
+from workflow.reports import mobility
 from workflow.subtree import under
 
 CERTIFICATE_DAYS = 30  # "活动证 expiring in 30 days" (the issue's number; reminders use the policy's lead)
@@ -68,7 +70,11 @@ class Board:
 def board(path, now):
     """The tiles and the table by situation and destination for the subtree at path."""
     policy, today = get_policy(), local_day(now)
-    rows, counts, places = subtree_rows(path, now), Counter(), Counter()
+    fast = mobility.line_only(policy)
+    rows = mobility.subtree_rows(path, now, where=mobility.registered() if fast else None)
+    counts, places = Counter(), Counter()
+    if fast:
+        counts["line"] = mobility.line_count(path, now)
     for row in rows:
         for bucket in BUCKETS:
             counts[bucket] += in_bucket(row, bucket, policy, today)
@@ -82,7 +88,13 @@ def board(path, now):
 def chosen(path, now, bucket=None, situation=None, province=None, city=None):
     """Exactly the members a number counts: a tile's bucket, or a (situation, place) cell."""
     policy, today = get_policy(), local_day(now)
-    return [row for row in subtree_rows(path, now)
+    where = None
+    if mobility.line_only(policy) and (bucket is not None or situation not in (None, mobility.LOCAL)):
+        # 本地 members count in no tile but the line's, and in no place cell
+        where = mobility.registered()
+        if bucket == "line":
+            where = or_(where, mobility.crossed_local(mobility.line_cut(today, policy), policy))
+    return [row for row in mobility.subtree_rows(path, now, where=where)
             if (bucket is None or in_bucket(row, bucket, policy, today))
             and (situation is None or row.situation == situation)
             and (province is None or (row.dest_province or "") == province)
