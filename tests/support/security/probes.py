@@ -55,6 +55,7 @@ class Matrix:
     def __init__(self, app, synth, viewers, cases):
         self.app, self.synth, self.viewers, self.cases = app, synth, viewers, cases
         self.failures, self.probed, self.secrets = [], {}, {}
+        self.last = {}  # case id -> its snapshot after the last probe: the next probe's "before"
 
     def run(self):
         rules = id_rules(self.app)
@@ -84,7 +85,7 @@ class Matrix:
     def probe(self, client, viewer, rule, method, values, case):
         url = build(rule, values)
         data = None if method == "GET" else plausible_form(self.synth, case)
-        before = snapshot(case)
+        before = self.last.get(case.id) or snapshot(case)
         response = client.open(url, method=method, data=data)
         self.probed[rule.rule] = self.probed.get(rule.rule, 0) + 1
         who = f"{viewer.role}@{viewer.org_unit.name} {method} {url} (case {case.id} {case.state})"
@@ -97,8 +98,8 @@ class Matrix:
         leaked = [s for s in self.secrets[case.id] if s in body]
         if leaked:
             self.failures.append(f"{who}: body shows {leaked}")
-        after = snapshot(case)
-        if after != before:
+        after = self.last[case.id] = snapshot(case)
+        if after != before:  # a change since this case's last probe (each probe is checked at once after it)
             changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
             self.failures.append(f"{who}: changed {changed}")
 
