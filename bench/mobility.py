@@ -67,6 +67,9 @@ def mobility_tiles(ctx):
         (ours, ours_p95, board), (base, base_p95, (registered, line)) = timed_pair(
             lambda: mobility_board.board(street.path, now), lambda: board_sql(street.path, now), repeat=10)
         assert board.counts["line"] >= line  # the registered 短期外出 add to the 本地 count
+        root = street.parent.path if street.parent else street.path  # the whole district
+        district_ms, _board = once(lambda: mobility_board.board(root, now))
+        district_full_ms, _rows = once(lambda: mobility.subtree_rows(root, now))
         reminder_ms, rows = once(lambda: mobility.reminder_rows(now))
         due_ms, items = once(lambda: mobility.due_items(street.path, now))
         full_ms, everyone = once(lambda: mobility.subtree_rows(street.path, now))
@@ -80,6 +83,7 @@ def mobility_tiles(ctx):
                    "current_records": db.session.scalar(select(func.count(MobilityRecord.id))),
                    "reminder_read_ms": reminder_ms, "reminder_rows": len(rows),
                    "worker_items_ms": due_ms, "worker_items": len(items),
+                   "district_board_ms": district_ms, "district_full_read_ms": district_full_ms,
                    "full_read_ms": full_ms, "full_line_crossed": full_line, "cases": ctx.summary["cases"]}
         db.session.remove()
     return [judged("mobility", ctx, ours, base, "< 3 ×, < 500 ms", (3, 500), details)]
