@@ -1,0 +1,212 @@
+"""Field work without signal, on a phone (390×844) in Chromium: the due list and its cases open
+from the phone's copy, a visit and a follow-up are queued, survive a reload, and reach the
+server exactly once when the signal returns; a conflict is shown with both versions; logout
+leaves no case data on the phone.
+
+"No signal" is real here: the server stops listening (connection refused) and Playwright's
+offline mode tells the page it is offline; the signal returns on the same address.
+"""
+
+import re
+import socket
+import threading
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from tests.support.browser import PHONE, login, screenshot
+from tests.support.factories import Factory
+from workflow.cases import services
+from workflow.db import db, utcnow
+from workflow.models import Case, ContactLog
+from workflow.privacy import pii
+
+
+class Signal:
+    """The live app on one loopback port that can stop answering and answer again."""
+
+    def __init__(self, app):
+        self.app = app
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.server = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def on(self):
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def off(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+        self.server = None
+
+
+@pytest.fixture
+def signal(live_app):
+    signal = Signal(live_app)
+    signal.on()
+    yield signal
+    if signal.server is not None:
+        signal.off()
+
+
+@pytest.fixture
+def field_phone(browser, signal):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN", base_url=signal.url, service_workers="allow")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def cases(app, *states):
+    with app.app_context():
+        made = [Factory(app).case(state) for state in states]
+        out = [(c.id, pii.decrypt(c.person.id_cipher)) for c in made]
+        db.session.remove()
+    return out
+
+
+def contacts(app, case_id, kind=None):
+    with app.app_context():
+        query = select(func.count()).select_from(ContactLog).where(ContactLog.case_id == case_id)
+        if kind:
+            query = query.where(ContactLog.kind == kind)
+        count = db.session.scalar(query)
+        db.session.remove()
+    return count
+
+
+def state_of(app, case_id):
+    with app.app_context():
+        state = db.session.get(Case, case_id).state
+        db.session.remove()
+    return state
+
+
+def cache_ready(page):
+    """An online visit of 今日待办 keeps it and its cases on the phone."""
+    page.goto("/")
+    expect(page.locator(".offline-note.offline-ready")).to_contain_text("已可离线使用 · 数据截至")
+
+
+def lose_signal(page, signal):
+    signal.off()
+    page.context.set_offline(True)
+
+
+def regain_signal(page, signal):
+    signal.on()
+    page.context.set_offline(False)
+
+
+def open_offline(page, path):
+    page.goto(path)
+    expect(page.locator(".offline-note.offline-copy")).to_have_text(re.compile(r"^离线 · 数据截至 \d\d:\d\d$"))
+
+
+def queue_visit(page, case_id):
+    open_offline(page, f"/cases/{case_id}")
+    page.click("a.action[data-trigger=visit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}/visit$"))
+    page.fill("#met_with", "本人")
+    page.fill("#notes", "在过渡房见到本人，无信号")
+    page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    expect(page.locator(".offline-note.offline-queued")).to_contain_text("待同步")
+
+
+def test_a_visit_and_a_follow_up_logged_offline_reach_the_server_exactly_once(field_phone, signal, live_app, backend):
+    page = field_phone
+    (visit_id, number), (follow_id, _) = cases(live_app, "identified", "following")
+    before = contacts(live_app, follow_id)
+    login(page)
+    cache_ready(page)
+    lose_signal(page, signal)
+
+    open_offline(page, "/")
+    queue_visit(page, visit_id)
+    expect(page.locator("p.offline-pending")).to_have_text("待同步：入户走访")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "offline-01-visit-queued", backend)
+
+    open_offline(page, f"/cases/{follow_id}")
+    page.click("a.action[data-trigger=contact]")
+    page.wait_for_url(re.compile(rf"/cases/{follow_id}/follow-up"))
+    page.fill("#notes", "电话联系上，一切正常")
+    page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{follow_id}\?queued=1$"))
+
+    page.reload()  # the queue lives in IndexedDB, not in the page
+    expect(page.locator("p.offline-pending")).to_have_text("待同步：跟踪联系")
+    open_offline(page, "/")
+    expect(page.locator(f"li.case-row[data-case='{visit_id}'] .offline-pending")).to_have_text("待同步")
+    expect(page.locator(f"li.case-row[data-case='{follow_id}'] .offline-pending")).to_have_text("待同步")
+    screenshot(page, "offline-02-due-list-pending", backend)
+    cached = page.evaluate("""async () => {
+        const cache = await caches.open('dongqian-pages-v1');
+        const keys = await cache.keys();
+        const texts = await Promise.all(keys.map(async k => (await cache.match(k)).text()));
+        return {paths: keys.map(k => new URL(k.url).pathname), text: texts.join('\\n')};
+    }""")
+    assert number not in cached["text"]  # masked, as the server renders it
+    assert all(re.fullmatch(r"/|/cases/\d+(/(visit|follow-up|registration))?", p) for p in cached["paths"])
+    assert contacts(live_app, visit_id) == 0
+
+    regain_signal(page, signal)
+    expect(page.locator(".offline-note.offline-synced")).to_have_text("已同步2条离线记录")
+    expect(page.locator(".offline-pending")).to_have_count(0)
+    assert contacts(live_app, visit_id, "visit") == 1
+    assert contacts(live_app, follow_id) == before + 1
+    assert state_of(live_app, visit_id) == "visited"
+    page.reload()  # nothing is sent twice
+    assert contacts(live_app, visit_id) == 1 and contacts(live_app, follow_id) == before + 1
+
+
+def test_a_case_changed_on_the_server_meanwhile_shows_both_versions_and_the_worker_chooses(
+        field_phone, signal, live_app, backend):
+    page = field_phone
+    [(case_id, _)] = cases(live_app, "identified")
+    login(page)
+    cache_ready(page)
+    lose_signal(page, signal)
+    queue_visit(page, case_id)
+    with live_app.app_context():  # meanwhile, in the office
+        case = db.session.get(Case, case_id)
+        supervisor = Factory(live_app).user("demo-supervisor")
+        services.join_group(case, supervisor, "绿苑小区联络群", utcnow(), expected_version=case.version)
+        db.session.remove()
+
+    regain_signal(page, signal)
+    conflict = page.locator("#offline-queue .offline-conflict")
+    expect(conflict).to_contain_text("您离线期间此案件已被修改")
+    expect(conflict.locator(".offline-server")).to_contain_text("待走访")
+    expect(conflict.locator(".offline-yours")).to_contain_text("在过渡房见到本人，无信号")
+    assert contacts(live_app, case_id) == 0
+    screenshot(page, "offline-03-conflict", backend)
+    conflict.locator("button.use-mine").click()
+    expect(page.locator(".offline-note.offline-synced")).to_have_text("已同步1条离线记录")
+    expect(page.locator("#offline-queue")).to_have_count(0)
+    assert contacts(live_app, case_id, "visit") == 1 and state_of(live_app, case_id) == "visited"
+
+
+def test_logout_leaves_no_case_data_on_the_phone(field_phone, signal, live_app):
+    page = field_phone
+    cases(live_app, "identified", "following")
+    login(page)
+    cache_ready(page)
+    assert page.evaluate("caches.keys()") != []
+    page.click("header .menu summary")
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(re.compile(r"/login"))
+    assert page.evaluate("caches.keys()") == []
+    databases = page.evaluate("indexedDB.databases().then(all => all.map(d => d.name))")
+    assert "dongqian-offline" not in databases
