@@ -86,7 +86,7 @@
     Object.keys(item.fields).forEach(function (name) {
       if (!item.fields[name]) return;
       list.appendChild(el("dt", "", (item.labels && item.labels[name]) || name));
-      list.appendChild(el("dd", "", item.fields[name]));
+      list.appendChild(el("dd", "", (item.shown && item.shown[name]) || item.fields[name]));
     });
     return list;
   }
@@ -160,6 +160,19 @@
     return labels;
   }
 
+  // What a choice looked like on the screen (its label, not its value), for the conflict view.
+  function shownOf(form) {
+    var shown = {};
+    form.querySelectorAll("input[type=radio]:checked, input[type=checkbox]:checked").forEach(function (input) {
+      var label = input.closest("label") || form.querySelector("label[for='" + input.id + "']");
+      if (label) shown[input.name] = label.textContent.trim();
+    });
+    form.querySelectorAll("select").forEach(function (select) {
+      if (select.selectedIndex >= 0 && select.value) shown[select.name] = select.options[select.selectedIndex].text;
+    });
+    return shown;
+  }
+
   function queue(form, match, replaces) {
     var fields = {};
     var version = null;
@@ -167,11 +180,11 @@
       if (name === "version") version = Number(value);
       else if (name !== "csrf_token") fields[name] = String(value);
     });
-    var title = document.querySelector("main h1");
+    var who = document.querySelector(".case-head .who-line b");
     var item = {client_id: crypto.randomUUID(), seq: Date.now(), user: boot.user, case_id: Number(match[1]),
                 version: version, kind: KINDS[match[2]], action: location.pathname + location.search,
-                fields: fields, labels: labelsOf(form), status: "pending",
-                title: title ? title.textContent.trim().split("\n")[0] : ""};
+                fields: fields, labels: labelsOf(form), shown: shownOf(form), status: "pending",
+                title: who ? who.textContent.trim() : ""};
     var done = replaces ? OfflineStore.remove(replaces) : Promise.resolve();
     return done.then(function () { return OfflineStore.put(item); }).then(function () {
       location.assign("/cases/" + match[1] + "?queued=1");
@@ -333,7 +346,13 @@
       line.dataset.cases = event.data.cases;
     }
   });
-  window.addEventListener("online", function () { offlineCopy = 0; syncQueue(); });
+  window.addEventListener("online", function () {
+    offlineCopy = 0;
+    document.querySelectorAll(".offline-note.offline-copy, .offline-note.offline-queued").forEach(function (note) {
+      note.remove();
+    });
+    syncQueue();
+  });
   window.addEventListener("offline", function () { render(); });
   start();
 })();
