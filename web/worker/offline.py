@@ -128,7 +128,7 @@ def manifest():
     response = jsonify(name=_("动迁登记跟踪"), short_name=_("动迁跟踪"), start_url=url_for("cases.index"),
                        scope="/", display="standalone", background_color="#ffffff", theme_color="#b71c1c",
                        lang="zh-CN", icons=icons)
-    response.mimetype = "application/manifest+json"
+    response.headers["Content-Type"] = "application/manifest+json"
     return response
 
 
