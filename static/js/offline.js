@@ -267,7 +267,7 @@
           if (!probe.ok) return null;
           return probe.json().then(function (state) {
             return pending.reduce(function (done, item) {  // in order, one at a time
-              return done.then(function (stop) { return stop || send(item, state.csrf); });
+              return done.then(function (stop) { return stop || send(item, state.csrf, pending); });
             }, Promise.resolve(false));
           });
         });
@@ -278,7 +278,7 @@
       return render();
     });
 
-    function send(item, csrf) {
+    function send(item, csrf, pending) {
       return fetch("/offline/sync", {method: "POST", cache: "no-store",
         headers: {"Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf},
         body: JSON.stringify({items: [payload(item)]})}).then(function (response) {
@@ -292,6 +292,11 @@
           var result = answer.results[0];
           if (result.status === "applied" || result.status === "duplicate") {
             sent += 1;
+            pending.forEach(function (later) {  // captured on top of this one: not someone else's change
+              if (later.case_id === item.case_id && later.version === item.version && result.version) {
+                later.version = result.version;
+              }
+            });
             return OfflineStore.remove(item.client_id).then(function () { return false; });
           }
           item.status = result.status;

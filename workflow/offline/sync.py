@@ -76,7 +76,8 @@ def _apply(kind, user, item, write):
     except ProcessError as exc:
         db.session.rollback()
         return {"status": "refused", "message": exc.message}
-    return {"status": "applied", "message": message}
+    # The phone's next items on this case were captured on top of this one: they carry on from here.
+    return {"status": "applied", "message": message, "version": case.version}
 
 
 def apply_visit(user, item, *, contacted_at, outcome, met_with=None, notes=None):
