@@ -155,7 +155,7 @@
     form.querySelectorAll("fieldset").forEach(function (set) {
       var legend = set.querySelector("legend");
       var input = set.querySelector("input[name]");
-      if (legend && input) labels[input.name] = legend.textContent.trim();
+      if (legend && input && !labels[input.name]) labels[input.name] = legend.textContent.trim();
     });
     return labels;
   }
@@ -237,7 +237,8 @@
         message.id = id;
         field.setAttribute("aria-invalid", "true");
         field.setAttribute("aria-describedby", id);
-        (field.closest("fieldset") || field).insertAdjacentElement("afterend", message);
+        var after = field.type === "radio" || field.type === "checkbox" ? field.closest("fieldset") || field : field;
+        after.insertAdjacentElement("afterend", message);
         first = first || field;
       });
       if (first) { first.scrollIntoView({block: "center"}); first.focus({preventScroll: true}); }
@@ -292,8 +293,9 @@
           var result = answer.results[0];
           if (result.status === "applied" || result.status === "duplicate") {
             sent += 1;
+            var was = item.version;
             pending.forEach(function (later) {  // captured on top of this one: not someone else's change
-              if (later.case_id === item.case_id && later.version === item.version && result.version) {
+              if (later !== item && later.case_id === item.case_id && later.version === was && result.version) {
                 later.version = result.version;
               }
             });
@@ -312,12 +314,16 @@
 
   // ---- start ----------------------------------------------------------------------------
   function start() {
+    var wiped = false;
     OfflineStore.read("user").then(function (owner) {
       if (owner !== undefined && owner !== boot.user) return OfflineStore.wipeAll();  // another worker's phone
     }).then(function () {
       return OfflineStore.read("online");
     }).then(function (lastOnline) {
-      if (lastOnline && Date.now() - lastOnline > boot.maxDays * 86400000) return OfflineStore.wipeAll();
+      if (lastOnline && Date.now() - lastOnline > boot.maxDays * 86400000) {
+        wiped = true;  // too long offline: nothing of the cases stays, and nothing is opened again
+        return OfflineStore.wipeAll().then(function () { throw new Error("wiped"); });
+      }
     }).then(function () {
       if (offlineCopy) {
         notice("offline-copy", T.offline.replace("{time}", hhmm(offlineCopy)));
@@ -332,7 +338,9 @@
       return render();
     }).then(function () {
       if (!offlineCopy) return syncQueue();
-    }).then(register);
+    }).then(register, function () {
+      if (!wiped) register();
+    });
   }
 
   function register() {

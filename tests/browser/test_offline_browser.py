@@ -210,3 +210,69 @@ def test_logout_leaves_no_case_data_on_the_phone(field_phone, signal, live_app):
     assert page.evaluate("caches.keys()") == []
     databases = page.evaluate("indexedDB.databases().then(all => all.map(d => d.name))")
     assert "dongqian-offline" not in databases
+
+
+def test_two_items_on_one_case_apply_in_order_without_a_false_conflict(field_phone, signal, live_app):
+    page = field_phone
+    [(case_id, _)] = cases(live_app, "identified")
+    login(page)
+    cache_ready(page)
+    lose_signal(page, signal)
+    queue_visit(page, case_id)
+    page.click("a.edit:has-text('填写五必登')")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}/registration$"))
+    page.fill("#workplace", "商丘建筑公司")
+    page.fill("#work_city", "北京")
+    page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    expect(page.locator("p.offline-pending")).to_have_text("待同步：入户走访、五必登")
+    regain_signal(page, signal)
+    expect(page.locator(".offline-note.offline-synced")).to_have_text("已同步2条离线记录")
+    expect(page.locator("#offline-queue")).to_have_count(0)
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("li[data-item=workplace]")).to_contain_text("商丘建筑公司")
+    assert state_of(live_app, case_id) == "visited" and contacts(live_app, case_id, "visit") == 1
+
+
+def test_a_number_the_server_rejects_reopens_the_form_with_the_error_at_its_field(field_phone, signal, live_app):
+    page = field_phone
+    [(case_id, _)] = cases(live_app, "following")
+    before = contacts(live_app, case_id)
+    login(page)
+    cache_ready(page)
+    lose_signal(page, signal)
+    open_offline(page, f"/cases/{case_id}")
+    page.click("a.action[data-trigger=contact]")
+    page.fill("#notes", "换了新号码")
+    page.fill("#new_phone", "1380013")
+    page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    regain_signal(page, signal)
+    stuck = page.locator("#offline-queue .offline-invalid")
+    expect(stuck).to_contain_text("新手机号码")
+    assert contacts(live_app, case_id) == before
+    stuck.locator("a.edit-item").click()
+    page.wait_for_url(re.compile(rf"/cases/{case_id}/follow-up#offline="))
+    expect(page.locator("#new_phone-error")).not_to_have_text("")
+    assert page.input_value("#notes") == "换了新号码"  # as typed
+    assert page.input_value("#new_phone") == "1380013"
+    page.fill("#new_phone", "13800138000")
+    with page.expect_navigation():
+        page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}(#.*)?$"))  # the fragment survives the redirect
+    expect(page.locator(".flash-success")).to_have_text("已记录跟踪联系")
+    expect(page.locator("#offline-queue")).to_have_count(0)
+    assert contacts(live_app, case_id) == before + 1
+
+
+def test_a_phone_offline_longer_than_offline_max_days_wipes_its_copies(field_phone, signal, live_app):
+    page = field_phone
+    cases(live_app, "identified")
+    login(page)
+    cache_ready(page)
+    lose_signal(page, signal)
+    days = live_app.config["OFFLINE_MAX_DAYS"]
+    page.evaluate("""days => OfflineStore.mark('online', Date.now() - (days + 1) * 86400000)""", days)
+    page.goto("/")
+    page.wait_for_function("caches.keys().then(k => k.length === 0)")
+    assert "dongqian-offline" not in page.evaluate("indexedDB.databases().then(all => all.map(d => d.name))")

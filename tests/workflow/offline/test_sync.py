@@ -38,7 +38,7 @@ def test_a_visit_queued_offline_is_applied_once_with_its_receipt(app, make, clie
     queued = visit(case)
     [result] = send(client, queued)
     assert result["status"] == "applied" and result["client_id"] == queued["client_id"]
-    assert reload(case).state == "visited"
+    assert reload(case).state == "visited" and result["version"] == reload(case).version
     assert db.session.scalar(select(func.count()).select_from(ContactLog).where(ContactLog.case_id == case.id)) == 1
     receipt = db.session.scalar(select(OfflineReceipt).where(OfflineReceipt.client_id == queued["client_id"]))
     assert (receipt.kind, receipt.case_id) == ("visit", case.id)
