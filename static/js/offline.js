@@ -6,7 +6,7 @@
 /* global OfflineStore */
 (function () {
   "use strict";
-  var boot = JSON.parse(document.getElementById("offline-boot").textContent);
+  var boot = JSON.parse(document.querySelector("meta[name=offline-boot]").content);
   var T = boot.texts;
   var FORM = /^\/cases\/(\d+)\/(visit|follow-up|registration)$/;
   var KINDS = {"visit": "visit", "follow-up": "contact", "registration": "registration"};

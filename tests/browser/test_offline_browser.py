@@ -12,6 +12,7 @@ import socket
 import threading
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
@@ -267,12 +268,14 @@ def test_a_number_the_server_rejects_reopens_the_form_with_the_error_at_its_fiel
 
 def test_a_phone_offline_longer_than_offline_max_days_wipes_its_copies(field_phone, signal, live_app):
     page = field_phone
-    cases(live_app, "identified")
+    [(case_id, _)] = cases(live_app, "identified")
     login(page)
     cache_ready(page)
     lose_signal(page, signal)
     days = live_app.config["OFFLINE_MAX_DAYS"]
     page.evaluate("""days => OfflineStore.mark('online', Date.now() - (days + 1) * 86400000)""", days)
     page.goto("/")
-    page.wait_for_function("caches.keys().then(k => k.length === 0)")
-    assert "dongqian-offline" not in page.evaluate("indexedDB.databases().then(all => all.map(d => d.name))")
+    page.wait_for_function("""async () => (await caches.keys()).length === 0 &&
+        !(await indexedDB.databases()).some(d => d.name === 'dongqian-offline')""")
+    with pytest.raises(PlaywrightError, match="ERR_FAILED|ERR_INTERNET_DISCONNECTED"):
+        page.goto(f"/cases/{case_id}")  # no copy left to open

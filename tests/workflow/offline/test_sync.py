@@ -1,5 +1,8 @@
 """POST /offline/sync: a queued item is applied once, on its version, or refused with the reason."""
 
+import html
+import json
+import re
 import uuid
 
 from sqlalchemy import func, select
@@ -152,3 +155,16 @@ def test_the_manifest_and_the_service_worker_are_served_by_the_app(app, client, 
         assert "javascript" in worker.mimetype
     app.config["OFFLINE_ENABLED"] = False
     assert client.get("/sw.js").status_code == 404
+
+
+def test_every_worker_page_links_the_app_and_boots_offline_work_without_inline_script(app, make, client, auth):
+    make.case("identified")
+    auth.login()
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="manifest" href="/offline/manifest.webmanifest"' in page
+    boot = re.search(r"<meta name=\"offline-boot\" content='([^']*)'>", page).group(1)
+    assert json.loads(html.unescape(boot))["texts"]["pending"] == "待同步"
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None  # the CSP allows no inline script
+    app.config["OFFLINE_ENABLED"] = False
+    page = client.get("/").get_data(as_text=True)
+    assert "manifest" not in page and '"enabled": false' in html.unescape(page)
