@@ -279,3 +279,61 @@ def test_a_phone_offline_longer_than_offline_max_days_wipes_its_copies(field_pho
         !(await indexedDB.databases()).some(d => d.name === 'dongqian-offline')""")
     with pytest.raises(PlaywrightError, match="ERR_FAILED|ERR_INTERNET_DISCONNECTED"):
         page.goto(f"/cases/{case_id}")  # no copy left to open
+
+
+def cached_text(page):
+    return page.evaluate("""async () => {
+        const cache = await caches.open('dongqian-pages-v1');
+        const keys = await cache.keys();
+        return (await Promise.all(keys.map(async k => (await cache.match(k)).text()))).join('\\n');
+    }""")
+
+
+def test_a_form_sent_when_the_signal_is_gone_but_the_phone_thinks_it_is_online_is_queued(
+        field_phone, signal, live_app):
+    page = field_phone
+    [(case_id, _)] = cases(live_app, "identified")
+    login(page)
+    cache_ready(page)
+    page.goto(f"/cases/{case_id}/visit")  # opened with signal
+    page.fill("#met_with", "家属")
+    signal.off()  # the signal goes; navigator.onLine still says online
+    page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    expect(page.locator("p.offline-pending")).to_have_text("待同步：入户走访")
+    signal.on()
+    page.goto("/")  # the next page opened with signal sends the queue
+    expect(page.locator(".offline-note.offline-synced")).to_have_text("已同步1条离线记录")
+    assert contacts(live_app, case_id, "visit") == 1
+
+
+def test_a_revealed_id_number_is_never_kept_on_the_phone(field_phone, signal, live_app):
+    page = field_phone
+    [(case_id, number)] = cases(live_app, "identified")
+    login(page)
+    cache_ready(page)
+    page.goto(f"/cases/{case_id}")
+    page.fill("#reason", "核对安置协议")
+    with page.expect_navigation():
+        page.click("form.reveal button[type=submit]")
+    expect(page.locator(".full-id")).to_have_text(number)
+    page.goto(f"/cases/{case_id}")  # the case page is renewed in the cache, masked
+    cache_ready(page)
+    assert number not in cached_text(page)
+
+
+def test_a_session_ended_on_the_server_wipes_the_copied_pages_at_the_next_contact(field_phone, signal, live_app):
+    page = field_phone
+    cases(live_app, "identified")
+    login(page)
+    cache_ready(page)
+    assert "dongqian-pages-v1" in page.evaluate("caches.keys()")
+    with live_app.app_context():  # e.g. 30 minutes idle, or the password changed elsewhere
+        from workflow.accounts.sessions import end_all
+
+        end_all(Factory(live_app).user("demo-worker"), "idle")
+        db.session.commit()
+        db.session.remove()
+    page.goto("/")
+    page.wait_for_url(re.compile(r"/login"))
+    page.wait_for_function("caches.keys().then(k => !k.includes('dongqian-pages-v1'))")

@@ -168,3 +168,9 @@ def test_every_worker_page_links_the_app_and_boots_offline_work_without_inline_s
     app.config["OFFLINE_ENABLED"] = False
     page = client.get("/").get_data(as_text=True)
     assert "manifest" not in page and '"enabled": false' in html.unescape(page)
+
+
+def test_logout_tells_the_browser_to_drop_the_offline_copies_and_queue(app, client, auth):
+    auth.login()
+    response = auth.logout()
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
