@@ -4,6 +4,7 @@
 from bench import registry, sink
 from scheduler import delivery, jobs
 from web.worker import mobility_text
+from web.worker import offline as offline_views
 from workflow.demo import synthetic
 from workflow.member import page as member_page
 from workflow.mobility import clocks
@@ -50,3 +51,4 @@ _cell.alignment, _cell.border
 _sheet.page_setup.orientation, _sheet.page_setup.paperSize, _sheet.page_setup.fitToWidth
 _sheet.page_setup.fitToHeight, _sheet.sheet_properties.pageSetUpPr.fitToPage, _sheet.print_title_rows
 household_report.MemberRow.own_original, household_report.MemberRow.own_destination  # the household templates show them
+offline_views.request.max_content_length  # Flask reads it per request: a body past it answers 413

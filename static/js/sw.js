@@ -10,6 +10,7 @@ var CASE_PAGE = /^\/cases\/(\d+)$/;
 var CASE_FORM = /^\/cases\/(\d+)\/(visit|follow-up|registration)$/;
 var KINDS = {"visit": "visit", "follow-up": "contact", "registration": "registration"};
 var MAX_CASES = 50;
+var FRESH_MS = 2 * 60 * 1000;  // going back and forth between the list and a case refetches nothing
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
@@ -76,6 +77,12 @@ function refreshCase(id) {
   });
 }
 
+// A copy fetched in the last FRESH_MS is kept as it is (a case seen online renews its own).
+function fresh(id) {
+  return caches.open(OfflineStore.PAGES).then(function (cache) { return cache.match("/cases/" + id); })
+    .then(function (hit) { return Boolean(hit) && Date.now() - cachedAt(hit) < FRESH_MS; });
+}
+
 // After an online visit of 今日待办: keep it, the pages of the cases on it, and nothing else.
 function refreshDueList() {
   return get("/").then(function (response) {
@@ -97,7 +104,9 @@ function refreshDueList() {
         });
       }).then(function () {
         return ids.reduce(function (done, id) {  // one at a time: the server is shared
-          return done.then(function () { return refreshCase(id).catch(function () {}); });
+          return done.then(function () { return fresh(id); }).then(function (isFresh) {
+            if (!isFresh) return refreshCase(id).catch(function () {});
+          });
         }, Promise.resolve());
       }).then(function () { return {at: Date.now(), cases: ids.length}; });
     });

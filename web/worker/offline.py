@@ -104,8 +104,9 @@ def _one(raw):
 def sync_items():
     """Apply the phone's queue, in order: at most OFFLINE_MAX_ITEMS items, OFFLINE_MAX_BYTES of JSON."""
     limit = current_app.config["OFFLINE_MAX_BYTES"]
-    if request.content_length is None or request.content_length > limit:
+    if (request.content_length or 0) > limit:
         return jsonify(error=_("一次同步的内容过多")), 413
+    request.max_content_length = limit  # a body without a length is cut off there too (413)
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= current_app.config["OFFLINE_MAX_ITEMS"]:

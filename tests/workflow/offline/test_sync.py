@@ -1,6 +1,7 @@
 """POST /offline/sync: a queued item is applied once, on its version, or refused with the reason."""
 
 import html
+import io
 import json
 import re
 import uuid
@@ -131,6 +132,10 @@ def test_hostile_bodies_get_a_quick_4xx_and_never_a_500(app, make, client, auth)
     assert client.post("/offline/sync", data="{not json", content_type="application/json").status_code == 400
     assert client.post("/offline/sync", json={"items": [visit(case)] * 51}).status_code == 400
     assert client.post("/offline/sync", json=[1, 2]).status_code == 400
+    assert client.post("/offline/sync").status_code == 400
+    chunked = client.post("/offline/sync", input_stream=io.BytesIO(b"[" * 70_000), content_type="application/json",
+                          headers={"Transfer-Encoding": "chunked"})
+    assert chunked.status_code in (400, 413)
     odd = send(client, "x", {**visit(case), "client_id": "../../etc"}, {**visit(case), "kind": "approve"},
                {**visit(case), "version": "7"}, {**visit(case), "fields": {"notes": ["a"]}})
     assert [r["status"] for r in odd] == ["invalid"] * 5
