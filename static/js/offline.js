@@ -284,11 +284,12 @@
         headers: {"Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf},
         body: JSON.stringify({items: [payload(item)]})}).then(function (response) {
         if (response.status === 401) return sessionEnded().then(function () { return true; });
-        if (!response.ok) {
+        if (response.status === 400 || response.status === 413) {  // this item can never be read
           item.status = "refused";
           item.message = String(response.status);
           return OfflineStore.put(item).then(function () { return false; });
         }
+        if (!response.ok) return true;  // the server is not well: stop, everything stays queued
         return response.json().then(function (answer) {
           var result = answer.results[0];
           if (result.status === "applied" || result.status === "duplicate") {
