@@ -328,6 +328,12 @@
     }).then(function () {
       if (offlineCopy) {
         notice("offline-copy", T.offline.replace("{time}", hhmm(offlineCopy)));
+        // Only the three queued forms work without signal (显示完整号码 and the rest need one).
+        document.querySelectorAll("main form").forEach(function (form) {
+          if (!new URL(form.action, location.href).pathname.match(FORM)) {
+            form.querySelectorAll("button, input, select, textarea").forEach(function (f) { f.disabled = true; });
+          }
+        });
       } else {
         return OfflineStore.mark("user", boot.user).then(function () {
           return OfflineStore.mark("online", Date.now());
@@ -362,6 +368,7 @@
   });
   window.addEventListener("online", function () {
     offlineCopy = 0;
+    document.querySelectorAll("main form [disabled]").forEach(function (f) { f.disabled = false; });
     document.querySelectorAll(".offline-note.offline-copy, .offline-note.offline-queued").forEach(function (note) {
       note.remove();
     });
