@@ -5,6 +5,7 @@ from bench import registry, sink
 from scheduler import delivery, jobs
 from web import template_cache
 from web.worker import mobility_text
+from web.worker import offline as offline_views
 from workflow.demo import synthetic
 from workflow.member import page as member_page
 from workflow.mobility import clocks
@@ -53,3 +54,4 @@ _sheet.page_setup.fitToHeight, _sheet.sheet_properties.pageSetUpPr.fitToPage, _s
 household_report.MemberRow.own_original, household_report.MemberRow.own_destination  # the household templates show them
 template_cache.ProcessBytecodeCache.load_bytecode, template_cache.ProcessBytecodeCache.dump_bytecode  # jinja2 calls them
 template_cache.SHARED.bytecode_cache  # the Environment attribute jinja2 reads; set in init_app
+offline_views.request.max_content_length  # Flask reads it per request: a body past it answers 413

@@ -93,7 +93,10 @@ def logout():
     """Log out: this session ends on the server, so a captured copy of its cookie is refused."""
     log_out(g.login_session, g.user, sessions.client_address())
     session.clear()
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The phone's offline copies and queue go too, even where offline.js did not run (docs/offline.md).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def init_app(app):

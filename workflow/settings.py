@@ -97,6 +97,11 @@ DEFAULTS = {
     "SMS_GATEWAY_PASSWORD": None,
     "SMS_SIGN": "【动迁登记跟踪】",  # the registered signature the text starts with
     "SMS_TIMEOUT_SECONDS": 10,
+    # Offline work on the phone (docs/offline.md): the service worker, the cache, the queue.
+    "OFFLINE_ENABLED": True,  # False: no service worker; phones that have one remove it and their caches
+    "OFFLINE_MAX_DAYS": 3,  # a phone offline longer than this wipes its cached pages and queue
+    "OFFLINE_MAX_ITEMS": 50,  # queued items in one POST /offline/sync
+    "OFFLINE_MAX_BYTES": 64 * 1024,  # the body of one POST /offline/sync; more answers 413
 }
 
 

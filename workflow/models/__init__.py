@@ -8,6 +8,7 @@ from workflow.models.household import Household, HouseholdMember
 from workflow.models.member import MemberAttempt, MemberLink, MemberReport, SmsReceipt
 from workflow.models.mobility import ActivityCertificate, MobilityRecord
 from workflow.models.monthly import MonthlyReport
+from workflow.models.offline import OfflineReceipt
 from workflow.models.org import OrgUnit
 from workflow.models.outbox import Delivery, DeliveryAttempt, InboxItem, OutboxMessage
 from workflow.models.people import Person, Project
@@ -31,6 +32,7 @@ __all__ = [
     "MemberReport",
     "MobilityRecord",
     "MonthlyReport",
+    "OfflineReceipt",
     "HealthSnapshot",
     "Household",
     "HouseholdMember",
