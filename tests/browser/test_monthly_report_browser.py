@@ -7,16 +7,14 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from tests.support import frozen
-from tests.support.browser import login, screenshot
+from tests.support.browser import login, logout, screenshot
 from workflow.db import db
 
 MARCH = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
 
 
 def _switch(phone, username):
-    phone.click("header .menu summary")  # 退出 lives in the header's menu
-    phone.click(".menu-panel button:has-text('退出')")
-    phone.wait_for_load_state()
+    logout(phone)
     login(phone, username)
 
 

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from tests.support.browser import PHONE, login, screenshot
+from tests.support.browser import PHONE, login, logout, screenshot
 from tests.support.factories import Factory
 from workflow.cases import services
 from workflow.db import db, utcnow
@@ -206,9 +206,7 @@ def test_logout_leaves_no_case_data_on_the_phone(field_phone, signal, live_app):
     login(page)
     cache_ready(page)
     assert page.evaluate("caches.keys()") != []
-    page.click("header .menu summary")
-    page.click("form[action='/logout'] button")
-    page.wait_for_url(re.compile(r"/login"))
+    logout(page)
     assert page.evaluate("caches.keys()") == []
     databases = page.evaluate("indexedDB.databases().then(all => all.map(d => d.name))")
     assert "dongqian-offline" not in databases

@@ -50,6 +50,7 @@ def test_no_page_violates_the_content_security_policy(phone, live_app, backend):
             violations[url] = found
     assert violations == {} and messages == []
     # The stylesheet really applies under the policy (a blocked one would leave the default).
+    phone.goto("/account/password")
     assert phone.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"
 
 

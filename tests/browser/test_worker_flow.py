@@ -12,16 +12,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import login, screenshot
+from tests.support.browser import login, logout, screenshot
 from workflow.demo.synthetic import Synth, wrong_check_digit
 
 NAME = "试点张桂兰"
-
-
-def logout(page):
-    page.click("header .menu summary")
-    page.click("form[action='/logout'] button")
-    page.wait_for_url(re.compile(r"/login"))
 
 
 def send(page):

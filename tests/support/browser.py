@@ -1,6 +1,7 @@
 """Browser helpers: the phone's size, logging in through the form, saving screenshots."""
 
 import os
+import re
 
 from tests.support import ROOT
 from tests.support.factories import PASSWORD
@@ -15,6 +16,13 @@ def login(page, username="demo-worker"):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def logout(page):
+    """Log out through the header's menu; wait for the login page (offline.js wipes the phone first)."""
+    page.click("header .menu summary")
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(re.compile(r"/login"))
 
 
 def screenshot(page, name, backend):

@@ -8,7 +8,7 @@ function (its own transaction). docs/offline.md says what the phone caches and q
 import os
 import re
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
@@ -136,6 +136,10 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, from the site's root so its scope covers every worker page."""
-    response = send_from_directory(os.path.join(STATIC, "js"), "sw.js", mimetype="text/javascript", max_age=0)
+    # Read whole (a few KB) rather than streamed: no file handle outlives the request.
+    with open(os.path.join(STATIC, "js", "sw.js"), "rb") as source:
+        response = current_app.response_class(source.read(), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.headers["Cache-Control"] = "no-cache"  # the browser asks again; an unchanged one is a 304
+    response.add_etag()
+    return response.make_conditional(request)
