@@ -40,10 +40,11 @@ def index():
 
 
 def _show(page, form, status=200, revealed_id=None, **forms):
-    forms.setdefault("new_household_form", NewHouseholdForm(formdata=None))
-    forms.setdefault("join_household_form", JoinHouseholdForm(formdata=None))
-    return render_template("cases/show.html", reveal_form=form, now=utcnow(),
-                           household=household_of_case(page.case, g.user),
+    household = household_of_case(page.case, g.user)
+    if household is None:  # the forms to make or join one are shown only then
+        forms.setdefault("new_household_form", NewHouseholdForm(formdata=None))
+        forms.setdefault("join_household_form", JoinHouseholdForm(formdata=None))
+    return render_template("cases/show.html", reveal_form=form, now=utcnow(), household=household,
                            **forms, **case_page.context(page, revealed_id)), status
 
 

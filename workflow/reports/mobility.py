@@ -58,7 +58,19 @@ def _last_contact(kinds=None):
     return select(func.max(ContactLog.contacted_at)).where(*where).scalar_subquery()
 
 
+_STATEMENTS = {}
+
+
 def _statement(policy):
+    """The base read, built once per policy's kinds and end states: building it costs more
+    than running it for a community's few registered members (today's list runs it on every view)."""
+    key = (tuple(policy.report_kinds), tuple(policy.ends_in))
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = _build_statement(policy)
+    return _STATEMENTS[key]
+
+
+def _build_statement(policy):
     certificate = (select(func.max(ActivityCertificate.expires_on))
                    .where(ActivityCertificate.case_id == Case.id, ActivityCertificate.status == "active")
                    .scalar_subquery())
