@@ -336,3 +336,26 @@ def test_a_session_ended_on_the_server_wipes_the_copied_pages_at_the_next_contac
     page.goto("/")
     page.wait_for_url(re.compile(r"/login"))
     page.wait_for_function("caches.keys().then(k => !k.includes('dongqian-pages-v1'))")
+
+
+def test_in_english_the_offline_copy_the_queue_and_the_sync_speak_english(field_phone, signal, live_app, backend):
+    page = field_phone
+    [(case_id, _number)] = cases(live_app, "identified")
+    login(page)
+    page.goto("/lang/en")
+    page.goto("/")
+    expect(page.locator(".offline-note.offline-ready")).to_contain_text("Ready offline · data as of")
+    lose_signal(page, signal)
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator(".offline-note.offline-copy")).to_have_text(re.compile(r"^Offline · data as of \d\d:\d\d$"))
+    page.click("a.action[data-trigger=visit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}/visit$"))
+    page.fill("#met_with", "本人")
+    page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    expect(page.locator(".offline-note.offline-queued")).to_contain_text("waiting to sync")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "offline-en-visit-queued", backend)
+    regain_signal(page, signal)
+    expect(page.locator(".offline-note.offline-synced")).to_have_text("Offline records synced: 1")
+    assert contacts(live_app, case_id, "visit") == 1
