@@ -114,14 +114,19 @@ def open_offline(page, path):
     expect(page.locator(".offline-note.offline-copy")).to_have_text(re.compile(r"^离线 · 数据截至 \d\d:\d\d$"))
 
 
+def submit_queued(page, case_id):
+    """Send the screen's form without signal: the phone keeps it and shows the case again."""
+    page.click("main form:not(.inline) button[type=submit]")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+
+
 def queue_visit(page, case_id):
     open_offline(page, f"/cases/{case_id}")
     page.click("a.action[data-trigger=visit]")
     page.wait_for_url(re.compile(rf"/cases/{case_id}/visit$"))
     page.fill("#met_with", "本人")
     page.fill("#notes", "在过渡房见到本人，无信号")
-    page.click("main form:not(.inline) button[type=submit]")
-    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    submit_queued(page, case_id)
     expect(page.locator(".offline-note.offline-queued")).to_contain_text("待同步")
 
 
@@ -144,8 +149,7 @@ def test_a_visit_and_a_follow_up_logged_offline_reach_the_server_exactly_once(fi
     page.click("a.action[data-trigger=contact]")
     page.wait_for_url(re.compile(rf"/cases/{follow_id}/follow-up"))
     page.fill("#notes", "电话联系上，一切正常")
-    page.click("main form:not(.inline) button[type=submit]")
-    page.wait_for_url(re.compile(rf"/cases/{follow_id}\?queued=1$"))
+    submit_queued(page, follow_id)
 
     page.reload()  # the queue lives in IndexedDB, not in the page
     expect(page.locator("p.offline-pending")).to_have_text("待同步：跟踪联系")
@@ -223,8 +227,7 @@ def test_two_items_on_one_case_apply_in_order_without_a_false_conflict(field_pho
     page.wait_for_url(re.compile(rf"/cases/{case_id}/registration$"))
     page.fill("#workplace", "商丘建筑公司")
     page.fill("#work_city", "北京")
-    page.click("main form:not(.inline) button[type=submit]")
-    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    submit_queued(page, case_id)
     expect(page.locator("p.offline-pending")).to_have_text("待同步：入户走访、五必登")
     regain_signal(page, signal)
     expect(page.locator(".offline-note.offline-synced")).to_have_text("已同步2条离线记录")
@@ -245,8 +248,7 @@ def test_a_number_the_server_rejects_reopens_the_form_with_the_error_at_its_fiel
     page.click("a.action[data-trigger=contact]")
     page.fill("#notes", "换了新号码")
     page.fill("#new_phone", "1380013")
-    page.click("main form:not(.inline) button[type=submit]")
-    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    submit_queued(page, case_id)
     regain_signal(page, signal)
     stuck = page.locator("#offline-queue .offline-invalid")
     expect(stuck).to_contain_text("新手机号码")
@@ -297,8 +299,7 @@ def test_a_form_sent_when_the_signal_is_gone_but_the_phone_thinks_it_is_online_i
     page.goto(f"/cases/{case_id}/visit")  # opened with signal
     page.fill("#met_with", "家属")
     signal.off()  # the signal goes; navigator.onLine still says online
-    page.click("main form:not(.inline) button[type=submit]")
-    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    submit_queued(page, case_id)
     expect(page.locator("p.offline-pending")).to_have_text("待同步：入户走访")
     signal.on()
     page.goto("/")  # the next page opened with signal sends the queue
@@ -351,8 +352,7 @@ def test_in_english_the_offline_copy_the_queue_and_the_sync_speak_english(field_
     page.click("a.action[data-trigger=visit]")
     page.wait_for_url(re.compile(rf"/cases/{case_id}/visit$"))
     page.fill("#met_with", "本人")
-    page.click("main form:not(.inline) button[type=submit]")
-    page.wait_for_url(re.compile(rf"/cases/{case_id}\?queued=1$"))
+    submit_queued(page, case_id)
     expect(page.locator(".offline-note.offline-queued")).to_contain_text("waiting to sync")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "offline-en-visit-queued", backend)
