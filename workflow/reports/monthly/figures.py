@@ -49,10 +49,11 @@ def draw(unit, period):
     below = db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id).order_by(OrgUnit.id)).all()
     rows = [Row(u.id, u.name) for u in below]
     own = Row(unit.id, _("本级"), own=True)
+    counts = count_columns(columns, unit, period)
     for column in columns:
         for r in [*rows, own]:
             r.cells[column.key] = 0
-        for path, count in _counts(column.measure, unit, period):
+        for path, count in counts[column.measure]:
             target = next((r for r, u in zip(rows, below, strict=True) if path.startswith(u.path)), own)
             target.cells[column.key] += count
     if any(own.cells.values()):
@@ -61,11 +62,24 @@ def draw(unit, period):
     return Table(unit, period, columns, rows, total)
 
 
-def _counts(name, unit, period):
-    measure = MEASURES[name]
-    if hasattr(measure, "counts"):
-        return measure.counts(period, unit.path)
-    sub = measure(period).subquery()
+def count_columns(columns, unit, period):
+    """{measure name: [(path, n)]} under unit: the measures of one family share one statement."""
+    counts, families = {}, {}
+    for name in dict.fromkeys(c.measure for c in columns):
+        family = getattr(MEASURES[name], "family", None)
+        if family is None:
+            counts[name] = count_one(name, unit, period)
+        else:
+            families.setdefault(family, []).append(name)
+    for names in families.values():
+        measures = [MEASURES[n] for n in names]
+        counts.update(zip(names, measures[0].count_together(period, unit.path, measures), strict=True))
+    return counts
+
+
+def count_one(name, unit, period):
+    """[(path, n)] of one measure from its own SELECT: what count_together must agree with."""
+    sub = MEASURES[name](period).subquery()
     query = (select(sub.c.path, func.count(distinct(sub.c.case_id)))
              .where(under(sub.c.path, unit.path)).group_by(sub.c.path))
     return db.session.execute(query).all()

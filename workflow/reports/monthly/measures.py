@@ -1,17 +1,18 @@
 """The named measures a report column may use: the one registry (MEASURES).
 
 A measure is a function of a Period returning a SELECT of (case_id, path): the cases it
-counts and the path of the unit each one counts for (one with a counts() method counts
-faster than that SELECT, with the same result: AtEnd). Counting and the list behind a
-number both read that one SELECT, so a figure and its cases always agree. Flow measures
+counts and the path of the unit each one counts for. Counting and the list behind a
+number both read that one SELECT, so a figure and its cases always agree. Measures of
+one family (a `family` attribute: AtEnd, Flow of one side) are counted together by
+their count_together(), one statement for the family with the same result as counting
+each SELECT: a report is a handful of statements however many columns it has. Flow measures
 read the history rows inside the period (indexed by time: the cost follows the period's
 activity); stock measures read each case's last row before the period's end. Each row
 counts for the unit it was written in (from_path/org_path), never where the case is now.
-
-Households and 流动党员/活动证 plug in here when their tables land (docs/reports.md).
+Households and 流动党员/活动证 are in people_measures (registered here at import).
 """
 
-from sqlalchemy import and_, exists, func, select, union_all
+from sqlalchemy import and_, case, distinct, exists, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from workflow.db import db
@@ -29,19 +30,12 @@ def measure(name):
     return register
 
 
-def _rows(period, *conditions, side="org_path"):
-    tr = TransitionRecord
-    path = getattr(tr, side)
-    return (select(tr.case_id.label("case_id"), path.label("path"))
-            .where(tr.at >= period.start, tr.at < period.end, path.is_not(None), *conditions))
-
-
 class AtEnd:
     """Cases in some states at the period's end: the state now, undone by the rows written since.
 
     Counting reads the cases of the subtree grouped by unit and state (index only) and the
-    history rows after the period's end: for last month, this month's activity. The list
-    behind a number asks each case of the unit the same question.
+    history rows after the period's end (for last month, this month's activity), once for
+    all the AtEnd columns. The list behind a number asks each case of the unit the same question.
     """
 
     def __init__(self, *states):
@@ -50,21 +44,34 @@ class AtEnd:
     def _in(self, column):
         return column.in_(self.states) if self.states else column != "closed"
 
-    def counts(self, period, path):
-        """[(path, n)] under path at the period's end."""
-        tr, out = TransitionRecord, {}
-        now = (select(Case.org_path, func.count()).where(self._in(Case.state), under(Case.org_path, path))
-               .group_by(Case.org_path))
-        left = (select(tr.from_path, func.count()).where(tr.at >= period.end, tr.from_path.is_not(None),
-                                                        self._in(tr.from_state), under(tr.from_path, path))
-                .group_by(tr.from_path))
-        came = (select(tr.org_path, func.count()).where(tr.at >= period.end, tr.org_path.is_not(None),
-                                                       self._in(tr.to_state), under(tr.org_path, path))
-                .group_by(tr.org_path))
-        for query, sign in ((now, 1), (left, 1), (came, -1)):
-            for row_path, n in db.session.execute(query):
-                out[row_path] = out.get(row_path, 0) + sign * n
-        return [(p, n) for p, n in out.items() if n]
+    family = "at_end"
+
+    def has(self, state):
+        return state in self.states if self.states else state != "closed"
+
+    @staticmethod
+    def count_together(period, path, measures):
+        """[[(path, n)] per measure] under path at the period's end, from one statement."""
+        tr = TransitionRecord
+        now = select(Case.org_path, Case.state, func.count()).where(under(Case.org_path, path)).group_by(
+            Case.org_path, Case.state)
+        left = (select(tr.from_path, tr.from_state, func.count())
+                .where(tr.at >= period.end, tr.from_path.is_not(None), under(tr.from_path, path))
+                .group_by(tr.from_path, tr.from_state))
+        came = (select(tr.org_path, tr.to_state, -func.count())
+                .where(tr.at >= period.end, tr.org_path.is_not(None), under(tr.org_path, path))
+                .group_by(tr.org_path, tr.to_state))
+        by_state = {}
+        for row_path, state, n in db.session.execute(union_all(now, left, came)):
+            by_state[row_path, state] = by_state.get((row_path, state), 0) + n
+        out = []
+        for m in measures:
+            totals = {}
+            for (row_path, state), n in by_state.items():
+                if m.has(state):
+                    totals[row_path] = totals.get(row_path, 0) + n
+            out.append([(p, n) for p, n in totals.items() if n])
+        return out
 
     def __call__(self, period):
         tr, earlier = TransitionRecord, aliased(TransitionRecord)
@@ -84,52 +91,51 @@ MEASURES["lost_at_end"] = AtEnd("lost")
 MEASURES["in_review_at_end"] = AtEnd("in_review")
 
 
-def _trigger(name, side="org_path"):
-    def flow(period):
-        return _rows(period, TransitionRecord.trigger == name, side=side)
-    flow.__doc__ = f"Cases with a {name!r} row in the period."
-    return flow
+class Flow:
+    """Cases with a history row in the period that meets the conditions, for the unit on one side.
+
+    side is the row's org_path (where it happened) or from_path (the unit a case left).
+    Counting reads the period's rows once per side for all its Flow columns.
+    """
+
+    def __init__(self, *conditions, side="org_path", doc=None):
+        self.conditions, self.side, self.__doc__ = conditions, side, doc
+        self.family = ("flow", side)
+
+    def __call__(self, period):
+        tr = TransitionRecord
+        path = getattr(tr, self.side)
+        return (select(tr.case_id.label("case_id"), path.label("path"))
+                .where(tr.at >= period.start, tr.at < period.end, path.is_not(None), *self.conditions))
+
+    @staticmethod
+    def count_together(period, path, flows):
+        """[[(path, n)] per flow] under path, from one statement over the period's rows."""
+        tr = TransitionRecord
+        side = getattr(tr, flows[0].side)
+        each = [and_(*f.conditions) for f in flows]
+        query = (select(side, *(func.count(distinct(case((c, tr.case_id)))) for c in each))
+                 .where(tr.at >= period.start, tr.at < period.end, side.is_not(None), under(side, path), or_(*each))
+                 .group_by(side))
+        rows = db.session.execute(query).all()
+        return [[(row[0], row[i + 1]) for row in rows if row[i + 1]] for i in range(len(flows))]
 
 
+_tr = TransitionRecord
 for _name, _trig in (("listed", "list"), ("visited", "visit"), ("submitted", "submit"), ("approved", "approve"),
                      ("moved_out", "move_out"), ("contacted", "contact"), ("reconnected", "reconnect"),
-                     ("closed", "close")):
-    measure(_name)(_trigger(_trig))
-measure("sent_back")(_trigger("send_back"))
-measure("handovers_proposed")(_trigger("hand_over", side="from_path"))
-measure("handovers_rejected")(_trigger("reject", side="from_path"))
-
-
-@measure("became_lost")
-def became_lost(period):
-    tr = TransitionRecord
-    return _rows(period, tr.to_state == "lost", tr.from_state != "lost")
-
-
-@measure("handovers_in")
-def handovers_in(period):
-    """Accepted into the unit: counted on the receiving side only."""
-    tr = TransitionRecord
-    return _rows(period, tr.trigger == "accept", tr.from_path != tr.org_path)
-
-
-@measure("handovers_out")
-def handovers_out(period):
-    """Left the unit by an accepted handover or a receipt from outside: counted on the sending side."""
-    tr = TransitionRecord
-    return _rows(period, tr.trigger.in_(("accept", "record_receipt")), side="from_path")
-
-
-@measure("resettled")
-def resettled(period):
-    tr = TransitionRecord
-    return _rows(period, tr.to_state == "resettled", tr.from_state != "resettled", side="from_path")
-
-
-@measure("transferred")
-def transferred(period):
-    tr = TransitionRecord
-    return _rows(period, tr.to_state == "transferred", tr.from_state != "transferred", side="from_path")
+                     ("closed", "close"), ("sent_back", "send_back")):
+    MEASURES[_name] = Flow(_tr.trigger == _trig, doc=f"Cases with a {_trig!r} row in the period.")
+MEASURES["handovers_proposed"] = Flow(_tr.trigger == "hand_over", side="from_path")
+MEASURES["handovers_rejected"] = Flow(_tr.trigger == "reject", side="from_path")
+MEASURES["became_lost"] = Flow(_tr.to_state == "lost", _tr.from_state != "lost")
+MEASURES["handovers_in"] = Flow(_tr.trigger == "accept", _tr.from_path != _tr.org_path,
+                                doc="Accepted into the unit: counted on the receiving side only.")
+MEASURES["handovers_out"] = Flow(
+    _tr.trigger.in_(("accept", "record_receipt")), side="from_path",
+    doc="Left the unit by an accepted handover or a receipt from outside: counted on the sending side.")
+MEASURES["resettled"] = Flow(_tr.to_state == "resettled", _tr.from_state != "resettled", side="from_path")
+MEASURES["transferred"] = Flow(_tr.to_state == "transferred", _tr.from_state != "transferred", side="from_path")
 
 
 @measure("self_checkins")
@@ -142,3 +148,6 @@ def self_checkins(period):
             .join(tr, and_(tr.case_id == log.case_id, tr.at <= log.contacted_at))
             .where(log.kind == "self", log.contacted_at >= period.start, log.contacted_at < period.end,
                    tr.org_path.is_not(None), ~newer))
+
+
+from workflow.reports.monthly import people_measures  # noqa: E402,F401  (registers households and 流动党员)

@@ -33,9 +33,10 @@ def test_the_workbook_has_merged_headers_the_unit_period_and_submitter(copy, mak
     assert ws["A1"].value.startswith("动迁人员") and "绿苑社区党总支" in ws["A2"].value and "2026年3月" in ws["A2"].value
     assert "陈志强" in ws["A3"].value and "2026-04-03 10:00" in ws["A3"].value  # Beijing time
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert "A5:A6" in merged and "B5:E5" in merged  # 单位 down two rows; 期末在册 over four columns
-    assert (ws["B5"].value, ws["B6"].value, ws["E6"].value) == ("期末在册", "动迁人员", "失联")
-    rows = {ws.cell(r, 1).value: ws.cell(r, 5).value for r in range(7, ws.max_row + 1)}
+    assert "A5:A6" in merged and "B5:F5" in merged  # 单位 down two rows; 期末在册 over five columns
+    assert (ws["B5"].value, ws["B6"].value, ws["C6"].value, ws["F6"].value) == ("期末在册", "动迁人员", "动迁户", "失联")
+    assert (ws["G5"].value, ws["G6"].value) == ("流动党员", "流动党员")
+    rows = {ws.cell(r, 1).value: ws.cell(r, 6).value for r in range(7, ws.max_row + 1)}
     assert rows == {"绿苑小区楼院党支部": 0, "机务段家属院党支部": 1, "合计": 1}
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$5:$6"
@@ -45,8 +46,8 @@ def test_the_csv_reads_in_excel_and_keeps_text_from_being_a_formula(copy, make):
     data, name = export.export_copy(copy.id, make.user("lvyuan-supervisor"), "csv", NOW)
     assert data.startswith("\ufeff".encode()) and name.endswith(".csv")
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert lines[3][:3] == ["单位", "期末在册-动迁人员", "期末在册-已登记"]
-    assert lines[-1][0] == "合计" and lines[-1][4] == "1"
+    assert lines[3][:3] == ["单位", "期末在册-动迁人员", "期末在册-动迁户"]
+    assert lines[-1][0] == "合计" and lines[-1][5] == "1"
 
 
 def test_every_export_is_audited(copy, make):

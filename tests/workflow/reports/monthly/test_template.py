@@ -25,9 +25,11 @@ def line_of(needle):
 
 def test_the_shipped_template_uses_known_measures_and_merges_its_groups():
     template = load(DEFAULTS["MONTHLY_REPORT_TEMPLATE"], MEASURES)
-    assert [c.key for c in template.columns][:4] == ["total", "registered", "following", "lost"]
+    assert [c.key for c in template.columns][:5] == ["total", "households", "registered", "following", "lost"]
     spans = template.header_spans()
-    assert spans[0][0] == ("期末在册", "At period end") and len(spans[0][1]) == 4
+    assert spans[0][0] == ("期末在册", "At period end") and len(spans[0][1]) == 5
+    assert spans[1][0] == ("流动党员", "Mobile party members") and [c.key for c in spans[1][1]] == [
+        "mobile", "cards_valid", "cards_issued", "cards_lapsed"]
     assert template.reminder_day == 5
 
 
