@@ -162,6 +162,8 @@ class Generator:
         stop = PATH.index(target)
         unit, project, household_id, head = self._household()
         start = self.now - timedelta(days=rng.randint(stop * 12 + 3, stop * 25 + 40))
+        if head:  # the household is listed with its 户主
+            self.households[-1] = (*self.households[-1][:9], start, None)
         case_id = self.ids.next("cases")
         self.members.append((self.ids.next("household_members"), household_id, case_id, head, start))
         life = lifecycle.Life(self, case_id, person, unit, project, start)

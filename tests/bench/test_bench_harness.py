@@ -99,3 +99,29 @@ def test_unknown_benchmark_names_are_refused_with_the_known_ones():
         selected("due_lsit", "sqlite")
     assert [b.name for b in selected("memory,transition", "sqlite")] == ["transition", "memory"]
     assert {"scheduler_scan", "dashboard", "roster_import"} <= set(BENCHMARKS)
+
+
+def test_the_monthly_report_baseline_counts_what_the_report_counts(district):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bench.monthly_report import report_sql
+    from workflow.models import User
+    from workflow.reports.monthly import figures, periods
+
+    now = datetime.now(UTC)
+    with district.app().app_context():
+        street = db.session.scalar(select(User).where(User.username == "s1-supervisor")).org_unit
+        last = periods.parse(periods.last_month(now), now)
+        table, base = figures.draw(street, last), report_sql(street, last)
+        paths = {u.id: u.path for u in [street, *street.children]}
+        compared = 0
+        for row in table.rows:
+            cells = base.get(paths[row.unit_id], {})
+            for column in table.columns:
+                if column.measure in {name for names in base.values() for name in names} | set(cells):
+                    assert row.cells[column.key] == cells.get(column.measure, 0), (row.name, column.key)
+                    compared += row.cells[column.key]
+        assert compared > 0 and table.total["households"] > 0 and table.total["mobile"] > 0
+        db.session.remove()
