@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from bench.district_work import judged, timed_pair
 from bench.registry import benchmark
 from workflow.db import db
+from workflow.mobility.clocks import add_months
 from workflow.mobility.policy import get_policy
 from workflow.models import TransitionRecord, User
 from workflow.reports.monthly import figures, periods
@@ -83,7 +84,9 @@ SELECT path,
   COUNT(DISTINCT CASE WHEN (issued_on >= :first AND issued_on <= :last)
                         OR (created_at >= :start AND issued_on < :first) THEN case_id END),
   COUNT(DISTINCT CASE WHEN issued_on <= :last AND NOT revoked AND expiry >= :last THEN case_id END),
-  COUNT(DISTINCT CASE WHEN NOT revoked AND expiry >= :first AND expiry < :last THEN case_id END)
+  COUNT(DISTINCT CASE WHEN NOT revoked AND expiry >= :first AND expiry < :last THEN case_id END),
+  COUNT(DISTINCT CASE WHEN issued_on <= :last AND NOT revoked AND expiry >= :after AND expiry < :after_next
+                      THEN case_id END)
 FROM (
   SELECT a.case_id, u.path, a.issued_on, a.created_at,
     COALESCE((SELECT {date_of_previous} FROM transition_records t WHERE t.case_id = a.case_id
@@ -110,7 +113,7 @@ def _statements():
 NAMES = (("listed", "approved", "contacted", "became_lost", "handovers_in"),
          ("handovers_out", "handovers_rejected", "resettled", "transferred"), ("self_checkins",), None,
          ("households_at_end",), ("mobile_members_at_end",),
-         ("activity_cards_issued", "activity_cards_valid_at_end", "activity_cards_lapsed"))
+         ("activity_cards_issued", "activity_cards_valid_at_end", "activity_cards_lapsed", "activity_cards_expiring"))
 STOCK = {"cases_at_end": None, "registered_at_end": {"registered", "following", "lost", "handover"},
          "following_at_end": {"following", "handover"}, "lost_at_end": {"lost"}}
 
@@ -124,7 +127,8 @@ def report_sql(unit, period):
     first = period.start.astimezone(zone).date()
     last = (period.end.astimezone(zone) - timedelta(days=1)).date()
     params = {"start": period.start.replace(tzinfo=None), "end": period.end.replace(tzinfo=None),
-              "scope": unit.path + "%", "yes": True, "first": first, "last": last}
+              "scope": unit.path + "%", "yes": True, "first": first, "last": last,
+              "after": last + timedelta(days=1), "after_next": add_months(last + timedelta(days=1), 1)}
     below = [u.path for u in unit.children]
     folded = {}
     for names, sql in zip(NAMES, _statements(), strict=True):

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import Date, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from workflow.mobility.clocks import add_months
 from workflow.mobility.policy import get_policy
 from workflow.models import (
     ActivityCertificate,
@@ -113,3 +114,13 @@ def activity_cards_lapsed(period):
     first, last = _days(period)
     expiry = _expiry_at_end(period)
     return _certificates(period, _not_revoked(period), expiry >= first, expiry < last)
+
+
+@measure("activity_cards_expiring")
+def activity_cards_expiring(period):
+    """活动证 valid at the end that expire in the calendar month after it (下月到期): renew or take back."""
+    first, last = _days(period)
+    after = last + timedelta(days=1)
+    expiry = _expiry_at_end(period)
+    return _certificates(period, ActivityCertificate.issued_on <= last, _not_revoked(period),
+                         expiry >= after, expiry < add_months(after, 1))

@@ -16,7 +16,7 @@ from workflow.reports.monthly.measures import MEASURES
 JANUARY = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 MARCH = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 APRIL = datetime(2026, 4, 10, 2, 0, tzinfo=UTC)
-NOW = datetime(2026, 5, 20, 2, 0, tzinfo=UTC)
+NOW = datetime(2026, 7, 20, 2, 0, tzinfo=UTC)
 STREET, LVYUAN, QINGJIANG = "白云街道党工委", "绿苑社区党总支", "清江社区党总支"
 
 
@@ -103,9 +103,12 @@ def test_activity_cards_are_counted_as_they_stood_at_the_end(make):
     assert march == march_before  # renewals, revocations and late entries after March leave March alone
     row = march[LVYUAN]
     assert (row["cards_issued"], row["cards_valid"], row["cards_lapsed"]) == (2, 2, 1)  # BY-1 ran out on 20 March
+    assert row["cards_expiring"] == 0
     row = april[LVYUAN]
     assert (row["cards_issued"], row["cards_valid"], row["cards_lapsed"]) == (1, 3, 0)  # BY-4 counts in April
     assert january[LVYUAN]["cards_issued"] == 1 and january[LVYUAN]["cards_valid"] == 1
+    assert report(make, "2026-02")[LVYUAN]["cards_expiring"] == 1  # BY-1: 20 March, the month after February
+    assert april[LVYUAN]["cards_expiring"] == 0 and report(make, "2026-06")[LVYUAN]["cards_expiring"] == 1  # 5 July
     behind = figures.cases_behind(make.unit(STREET), periods.parse("2026-03", NOW), "cards_lapsed", None)
     assert [case.id for case, _n, _m in behind] == [renewed.id]
 

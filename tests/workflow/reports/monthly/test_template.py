@@ -29,7 +29,7 @@ def test_the_shipped_template_uses_known_measures_and_merges_its_groups():
     spans = template.header_spans()
     assert spans[0][0] == ("期末在册", "At period end") and len(spans[0][1]) == 5
     assert spans[1][0] == ("流动党员", "Mobile party members") and [c.key for c in spans[1][1]] == [
-        "mobile", "cards_valid", "cards_issued", "cards_lapsed"]
+        "mobile", "cards_valid", "cards_issued", "cards_lapsed", "cards_expiring"]
     assert template.reminder_day == 5
 
 
