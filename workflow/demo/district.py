@@ -9,6 +9,8 @@ from workflow.cases import services
 from workflow.db import db, utcnow
 from workflow.demo.synthetic import Synth
 from workflow.households import members
+from workflow.mobility import certificates, situations
+from workflow.mobility.clocks import add_months
 from workflow.models import OrgUnit, Project, User
 from workflow.process.engine import get_engine
 
@@ -105,11 +107,14 @@ def seed_demo_data(people=300, seed=20261125, password="demo"):
         walker = Walker(synth, workers[community.name], users["demo-supervisor"], units)
         family = [walker.walk(project, unit, synth.rng.choices(PATH, WEIGHTS)[0]) for _ in range(size)]
         household = members.create_household(users["demo-supervisor"], family[0],
-                                              number=f"{project.id}-{listed + 1:05d}" if size > 1 else None)
+                                              number=f"{project.id}-{listed + 1:05d}" if size > 1 else None,
+                                              now=family[0].created_at)  # listed with its 户主
         for case in family[1:]:
             members.add_member(users["demo-supervisor"], household, case)
         for case in family:
             summary[case.state] = summary.get(case.state, 0) + 1
+            if case.person.is_party_member and case.state in ("following", "lost") and synth.rng.random() < 0.5:
+                walker.move_away(case)  # a 流动党员: working in another city, some with a 活动证
         listed += size
     return summary
 
@@ -172,6 +177,21 @@ class Walker:
         if target == "closed":
             self.engine.fire(case, "close", receiver, now=self.step(1, 10))
         return case
+
+    def move_away(self, case):
+        """Register the member as away long-term (流动) after moving out; half get a 活动证."""
+        rng = self.synth.rng
+        now = self.step(2, 30)
+        since = (now + timedelta(hours=8)).date()  # the Shanghai day
+        city = self.synth.city()
+        province = "北京" if case.org_path.startswith(self.units["在京务工创业人员党支部"].path) else "外省"
+        situations.set_situation(case, self.worker, situation="long", since=since, dest_province=province,
+                                 dest_city=city, now=now)
+        if rng.random() < 0.5:
+            months = rng.choice([6, 12])
+            certificates.issue(case, self.worker, number=f"HDZ-{case.id:05d}", issued_on=since,
+                               expires_on=add_months(since, months), duration_months=months, reason="外出务工",
+                               dest_province=province, dest_city=city, now=now)
 
     def visit(self, case):
         services.record_visit(case, self.worker, contacted_at=self.step(0, 6), outcome="reached",
