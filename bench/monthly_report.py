@@ -74,6 +74,8 @@ SELECT p, COUNT(DISTINCT case_id) FROM (
               AND t.from_path IS NOT NULL ORDER BY t.at, t.id LIMIT 1), c.state) AS s
   FROM mobility_records r JOIN cases c ON c.id = r.case_id
   WHERE r.recorded_at < :end AND r.situation IN ({mobile})
+    AND r.case_id IN (SELECT id FROM cases WHERE org_path LIKE :scope
+                      UNION SELECT case_id FROM transition_records WHERE at >= :end AND from_path LIKE :scope)
     AND NOT EXISTS (SELECT 1 FROM mobility_records n WHERE n.case_id = r.case_id AND n.recorded_at < :end
                     AND (n.recorded_at > r.recorded_at OR (n.recorded_at = r.recorded_at AND n.id > r.id)))
 ) x WHERE s != 'closed' AND p LIKE :scope GROUP BY p

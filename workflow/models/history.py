@@ -31,4 +31,8 @@ class TransitionRecord(db.Model):
         Index("ix_transition_records_case_at", "case_id", "at"),
         # The monthly report reads one period's rows: its cost follows the period's activity.
         Index("ix_transition_records_at", "at"),
+        # A unit's report reads its own rows of a period on each side (migration 0016).
+        Index("ix_transition_records_org_path_at", "org_path", "at", postgresql_ops={"org_path": "text_pattern_ops"}),
+        Index("ix_transition_records_from_path_at", "from_path", "at",
+              postgresql_ops={"from_path": "text_pattern_ops"}),
     )

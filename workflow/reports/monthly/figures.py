@@ -79,10 +79,16 @@ def count_columns(columns, unit, period):
 
 def count_one(name, unit, period):
     """[(path, n)] of one measure from its own SELECT: what count_together must agree with."""
-    sub = MEASURES[name](period).subquery()
+    sub = selection(name, period, unit.path).subquery()
     query = (select(sub.c.path, func.count(distinct(sub.c.case_id)))
              .where(under(sub.c.path, unit.path)).group_by(sub.c.path))
     return db.session.execute(query).all()
+
+
+def selection(name, period, path):
+    """The measure's SELECT of (case_id, path); one marked `within` may read only the subtree at path."""
+    measure = MEASURES[name]
+    return measure(period, within=path) if getattr(measure, "within", False) else measure(period)
 
 
 def cases_behind(unit, period, column_key, row_unit_id):
@@ -94,7 +100,7 @@ def cases_behind(unit, period, column_key, row_unit_id):
     column = next((c for c in template().columns if c.key == column_key), None)
     if column is None:
         raise LookupError(column_key)
-    sub = MEASURES[column.measure](period).subquery()
+    sub = selection(column.measure, period, unit.path).subquery()
     if row_unit_id is None:
         where = [under(sub.c.path, unit.path)]
     elif row_unit_id == unit.id:

@@ -1,7 +1,8 @@
 """The named measures a report column may use: the one registry (MEASURES).
 
 A measure is a function of a Period returning a SELECT of (case_id, path): the cases it
-counts and the path of the unit each one counts for. Counting and the list behind a
+counts and the path of the unit each one counts for (one marked `within` also takes the
+reporting unit's path and may leave out cases outside it). Counting and the list behind a
 number both read that one SELECT, so a figure and its cases always agree. Measures of
 one family (a `family` attribute: AtEnd, Flow of one side) are counted together by
 their count_together(), one statement for the family with the same result as counting

@@ -11,7 +11,7 @@ Each is, like the others, a SELECT of (case_id, path) as of the period's end:
 
 from datetime import timedelta
 
-from sqlalchemy import Date, and_, exists, func, or_, select
+from sqlalchemy import Date, and_, exists, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from workflow.mobility.clocks import add_months
@@ -27,6 +27,7 @@ from workflow.models import (
 )
 from workflow.reports.monthly.measures import measure
 from workflow.reports.monthly.periods import zone
+from workflow.subtree import under
 
 
 def _days(period):
@@ -50,18 +51,29 @@ def _first_row_since(column, period):
 
 
 @measure("mobile_members_at_end")
-def mobile_members_at_end(period):
-    """流动党员 at the end: the last situation recorded before it is a mobile one, the case still open."""
-    record, newer = MobilityRecord, aliased(MobilityRecord)
+def mobile_members_at_end(period, within=None):
+    """流动党员 at the end: the last situation recorded before it is a mobile one, the case still open.
+
+    within (a unit path) narrows the members read to the cases of that subtree now or at the
+    end (a handover since moved them): the unit at the end is computed per member.
+    """
+    record, newer, tr = MobilityRecord, aliased(MobilityRecord), TransitionRecord
     mobile = [name for name, kind in get_policy().situations.items() if kind.mobile]
     later = exists().where(newer.case_id == record.case_id, newer.recorded_at < period.end,
                            (newer.recorded_at > record.recorded_at)
                            | and_(newer.recorded_at == record.recorded_at, newer.id > record.id))
-    path = func.coalesce(_first_row_since(TransitionRecord.from_path, period), Case.org_path)
-    state = func.coalesce(_first_row_since(TransitionRecord.from_state, period), Case.state)
+    path = func.coalesce(_first_row_since(tr.from_path, period), Case.org_path)
+    state = func.coalesce(_first_row_since(tr.from_state, period), Case.state)
+    where = [record.recorded_at < period.end, record.situation.in_(mobile), ~later, state != "closed"]
+    if within is not None:
+        where.append(record.case_id.in_(union(
+            select(Case.id).where(under(Case.org_path, within)),
+            select(tr.case_id).where(tr.at >= period.end, under(tr.from_path, within)))))
     return (select(record.case_id.label("case_id"), path.label("path"))
-            .join(Case, Case.id == record.case_id)
-            .where(record.recorded_at < period.end, record.situation.in_(mobile), ~later, state != "closed"))
+            .join(Case, Case.id == record.case_id).where(*where))
+
+
+mobile_members_at_end.within = True  # figures passes the unit's path
 
 
 def _certificates(period, *conditions):
