@@ -99,6 +99,7 @@ def seed_demo_data(people=300, seed=20261125, password="demo"):
     }
     homes = [u for u in units.values() if u.kind in ("courtyard_branch", "building_group", "mobile_group")]
     summary, listed = {}, 0
+    away = Synth(seed + 1)  # its own random stream: the rest of the demo stays as it was
     while listed < people:
         # A family at one door: its members in one unit and project, each walked on their own.
         size = min(people - listed, synth.rng.choices(HOUSEHOLD_SIZES, HOUSEHOLD_WEIGHTS)[0])
@@ -113,8 +114,8 @@ def seed_demo_data(people=300, seed=20261125, password="demo"):
             members.add_member(users["demo-supervisor"], household, case)
         for case in family:
             summary[case.state] = summary.get(case.state, 0) + 1
-            if case.person.is_party_member and case.state in ("following", "lost") and synth.rng.random() < 0.5:
-                walker.move_away(case)  # a 流动党员: working in another city, some with a 活动证
+            if case.person.is_party_member and case.state in ("following", "lost") and away.rng.random() < 0.5:
+                walker.move_away(case, away)  # a 流动党员: working in another city, some with a 活动证
         listed += size
     return summary
 
@@ -178,12 +179,12 @@ class Walker:
             self.engine.fire(case, "close", receiver, now=self.step(1, 10))
         return case
 
-    def move_away(self, case):
+    def move_away(self, case, synth):
         """Register the member as away long-term (流动) after moving out; half get a 活动证."""
-        rng = self.synth.rng
-        now = self.step(2, 30)
+        rng = synth.rng
+        now = min(case.state_entered_at + timedelta(days=rng.randint(2, 30)), utcnow() - timedelta(minutes=5))
         since = (now + timedelta(hours=8)).date()  # the Shanghai day
-        city = self.synth.city()
+        city = synth.city()
         province = "北京" if case.org_path.startswith(self.units["在京务工创业人员党支部"].path) else "外省"
         situations.set_situation(case, self.worker, situation="long", since=since, dest_province=province,
                                  dest_city=city, now=now)
