@@ -22,22 +22,34 @@ def mass_assignment_problems(app, synth, actor, cases, foreign_unit, foreign_use
     client = app.test_client()
     for rule in all_rules(app):
         for method in sorted(set(methods(rule)) & STATE_CHANGING):
-            for case, option in [(c, o) for c in cases for o in variants(app, rule)]:
-                sign_in(client, actor)  # some routes end the session: start each probe afresh
-                url = build(rule, {**option, **own_values(rule, case, actor, int_args)})
-                before, history = snapshot(case), db.session.scalar(select(func.max(TransitionRecord.id)))
-                user_before = _user_facts(db.session.get(User, actor.id))
-                client.open(url, method=method, data=plausible_form(synth, case, **injected))
-                after = snapshot(case)
-                db.session.expire_all()
-                written = db.session.scalars(select(TransitionRecord).where(
-                    TransitionRecord.case_id == case.id, TransitionRecord.id > (history or 0))).all()
-                where = f"{actor.role} {method} {url} ({before['state']})"
-                problems += _case_changes(where, before, after, written, injected)
-                if _user_facts(db.session.get(User, actor.id)) != user_before:
-                    problems.append(f"{where}: changed the user's own role/unit/active")
-                if db.session.get(Case, case.id).version == 999:
-                    problems.append(f"{where}: took the version from the form")
+            for option in variants(app, rule):
+                urls = {case.id: build(rule, {**option, **own_values(rule, case, actor, int_args)}) for case in cases}
+                # A URL that names none of the cases is posted once, watching every case.
+                groups = [cases] if len(set(urls.values())) == 1 else [[case] for case in cases]
+                for watched in groups:
+                    problems += _probe(client, synth, actor, method, urls[watched[0].id], watched, injected)
+    return problems
+
+
+def _probe(client, synth, actor, method, url, watched, injected):
+    """Post url once with the injected fields; the changes to the watched cases and the actor."""
+    sign_in(client, actor)  # some routes end the session: start each probe afresh
+    before = {case.id: snapshot(case) for case in watched}
+    history = db.session.scalar(select(func.max(TransitionRecord.id)))
+    user_before = _user_facts(db.session.get(User, actor.id))
+    client.open(url, method=method, data=plausible_form(synth, watched[0], **injected))
+    problems = []
+    for case in watched:
+        after = snapshot(case)
+        db.session.expire_all()
+        written = db.session.scalars(select(TransitionRecord).where(
+            TransitionRecord.case_id == case.id, TransitionRecord.id > (history or 0))).all()
+        where = f"{actor.role} {method} {url} ({before[case.id]['state']})"
+        problems += _case_changes(where, before[case.id], after, written, injected)
+        if db.session.get(Case, case.id).version == 999:
+            problems.append(f"{where}: took the version from the form")
+    if _user_facts(db.session.get(User, actor.id)) != user_before:
+        problems.append(f"{actor.role} {method} {url}: changed the user's own role/unit/active")
     return problems
 
 
