@@ -16,7 +16,6 @@ from workflow.models.monthly import MonthlyReport
 from workflow.reports import filters, mobility_board
 from workflow.reports import household as household_report
 from workflow.reports.monthly import figures as monthly_figures
-from workflow.reports.monthly import measures as monthly_measures
 from workflow.reports.monthly import overview as monthly_overview
 from workflow.reports.monthly import template as monthly_template
 from workflow.roster import importer, xlsx
@@ -39,10 +38,6 @@ mobility_text.situation_label, mobility_text.due_text  # the 流动党员 templa
 clocks.Clocks.report_due_on, clocks.Clocks.abroad_due_on, clocks.Clocks.transfer_since  # templates and reports read them
 ActivityCertificate.renewals  # counted up on each renewal, shown in the register and its export
 mobility_board.Board.transfer_longest  # the 流动党员 pages show how long the oldest 应转尽转 has waited
-# The report's measures are registered by name (@measure) and named in monthly_report.toml.
-monthly_measures.became_lost
-monthly_measures.handovers_in, monthly_measures.handovers_out, monthly_measures.resettled
-monthly_measures.transferred, monthly_measures.self_checkins
 monthly_figures.Behind.row_name, monthly_overview.Overview.draft  # the report templates show them
 MonthlyReport.return_reason, MonthlyReport.returned_at, MonthlyReport.returned_by_id  # written on 退回; screens read them
 monthly_template.Template.reminder_day, monthly_template.Template.remind_above_day  # the template's reminder days
