@@ -9,6 +9,7 @@ import pytest
 from flask import abort, g
 
 from tests.support.security.probes import Matrix, id_rules, tampered_pages
+from tests.support.security.routes import int_args
 from tests.support.security.world import VIEWER_UNITS, make_viewers, seed_cases, sign_in
 from workflow.db import db
 from workflow.demo.district import PATH
@@ -28,7 +29,8 @@ def test_every_id_route_answers_404_to_ids_from_other_subtrees(app, make, role):
     # The matrix really ran: this role in every viewing unit, and every id route with a foreign case in every state.
     assert {v.role for v in viewers} == {role} and len(viewers) == len(VIEWER_UNITS)
     assert matrix.probed["/cases/<int:case_id>"] >= len(viewers) * 3
-    case_rules = [r.rule for r in id_rules(app) if "<int:case_id>" in r.rule]
+    case_rules = [r.rule for r in id_rules(app) if int_args(r) == ["case_id"]]
+    assert len(case_rules) > 20
     assert all(matrix.states[rule] == set(PATH) for rule in case_rules), {
         rule: set(PATH) - matrix.states.get(rule, set()) for rule in case_rules if matrix.states.get(rule) != set(PATH)}
     assert matrix.probed["/account/sessions/<int:session_id>/end"] >= len(viewers)

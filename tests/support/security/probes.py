@@ -60,23 +60,33 @@ class Matrix:
 
     def run(self):
         rules = id_rules(self.app)
-        for k, viewer in enumerate(self.viewers):
+        for viewer, targets in zip(self.viewers, self.shared_targets(), strict=True):
             client = self.app.test_client()
             sign_in(client, viewer)
-            targets = pick_targets(viewer, self.cases)
-            # The viewers share the states: each probes every rule with its slice of the foreign
-            # states, so together they probe each rule with every state (a third of the requests).
-            share = -(-len(targets) // len(self.viewers))
             for rule in rules:
-                # Each foreign case of the slice, and each trigger/item/option of the rule, at least once.
+                # Each foreign case of the viewer's share, and each trigger/item/option of the rule, at least once.
                 options = variants(self.app, rule)
-                for i in range(max(len(options), share) if targets else 0):
-                    case = targets[(k * share + i) % len(targets)]
-                    self.probe_rule(client, viewer, rule, case, options[i % len(options)])
+                for i in range(max(len(options), len(targets)) if targets else 0):
+                    self.probe_rule(client, viewer, rule, targets[i % len(targets)], options[i % len(options)])
         for rule in rules:
             if not self.probed.get(rule.rule) and not any(rule.rule in f for f in self.failures):
                 self.failures.append(f"{rule.rule}: never probed (no foreign object of its kind in the seed)")
         return self.failures
+
+    def shared_targets(self):
+        """The viewers share the foreign states: each state goes to one viewer that has a foreign
+        case in it (in turn), so together they probe each rule with every state, each viewer with
+        at least one, for a third of the requests of every viewer probing every state."""
+        by_viewer = [{c.state: c for c in pick_targets(v, self.cases)} for v in self.viewers]
+        shares = [[] for _ in self.viewers]
+        for i, state in enumerate(sorted(set().union(*by_viewer))):
+            turns = [(i + j) % len(shares) for j in range(len(shares))]
+            k = next(k for k in turns if state in by_viewer[k])
+            shares[k].append(by_viewer[k][state])
+        for share, foreign in zip(shares, by_viewer, strict=True):
+            if not share and foreign:
+                share.append(next(iter(foreign.values())))
+        return shares
 
     def probe_rule(self, client, viewer, rule, case, option):
         values, problem = values_for(rule, case, viewer)
