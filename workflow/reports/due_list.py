@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from workflow.db import db
 from workflow.models import Case, Household, HouseholdMember, OrgUnit, Person, Project
@@ -24,11 +24,26 @@ from workflow.subtree import under
 VIEWS = ("due", "soon", "waiting", "all", "incoming")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
-# What a row of the list shows: Row objects with these names, e.g. row.next_due_at.
-ROW_COLUMNS = (Case.id, Case.state, Case.next_due_at, Person.name.label("name"), Person.id_masked,
-               Project.name.label("project"), OrgUnit.name.label("unit"),
-               HouseholdMember.household_id, Household.number.label("household_number"))
-
+# What a row of the list shows: Row objects with these names, e.g. row.next_due_at. On the
+# tables, not the mapped classes, and built once: a Core statement of plain columns skips the
+# ORM's compile and result steps (about 0.3 ms a statement on PostgreSQL).
+_cases, _people, _projects, _units = Case.__table__, Person.__table__, Project.__table__, OrgUnit.__table__
+_members, _households = HouseholdMember.__table__, Household.__table__
+ROW_COLUMNS = (_cases.c.id, _cases.c.state, _cases.c.next_due_at, _people.c.name.label("name"), _people.c.id_masked,
+               _projects.c.name.label("project"), _units.c.name.label("unit"),
+               _members.c.household_id, _households.c.number.label("household_number"))
+ROWS = (
+    select(*ROW_COLUMNS)
+    .select_from(_cases.join(_people, _people.c.id == _cases.c.person_id)
+                 .join(_projects, _projects.c.id == _cases.c.project_id)
+                 .join(_units, _units.c.id == _cases.c.org_unit_id)
+                 .outerjoin(_members, _members.c.case_id == _cases.c.id)
+                 .outerjoin(_households, _households.c.id == _members.c.household_id))
+    .where(_cases.c.id.in_(bindparam("ids", expanding=True)))
+)
+UNITS = (select(_units.c.id, _units.c.name).where(_units.c.path.like(bindparam("path")))
+         .order_by(_units.c.path))
+PROJECTS = select(_projects.c.id, _projects.c.name).order_by(_projects.c.id)
 
 @dataclass
 class Filters:
@@ -129,15 +144,7 @@ def _rows(ids):
     if not ids:
         return []
     # Plain rows, not Case objects: a whole case is 27 columns and 10 UTC conversions.
-    rows = db.session.execute(
-        select(*ROW_COLUMNS)
-        .join(Person, Person.id == Case.person_id)
-        .join(Project, Project.id == Case.project_id)
-        .join(OrgUnit, OrgUnit.id == Case.org_unit_id)
-        .outerjoin(HouseholdMember, HouseholdMember.case_id == Case.id)
-        .outerjoin(Household, Household.id == HouseholdMember.household_id)
-        .where(Case.id.in_(ids))
-    ).all()
+    rows = db.session.execute(ROWS, {"ids": list(ids)}).all()
     position = {case_id: i for i, case_id in enumerate(ids)}
     return sorted(rows, key=lambda row: position[row.id])
 
@@ -237,7 +244,6 @@ def due_list(user, args, per_page, now):
 
 def filter_choices(user):
     """The filter form's units of the user's subtree (by path) and projects, as (id, name) rows."""
-    units = db.session.execute(select(OrgUnit.id, OrgUnit.name)
-                               .where(OrgUnit.path.like(user.org_unit.path + "%")).order_by(OrgUnit.path)).all()
-    projects = db.session.execute(select(Project.id, Project.name).order_by(Project.id)).all()
+    units = db.session.execute(UNITS, {"path": user.org_unit.path + "%"}).all()
+    projects = db.session.execute(PROJECTS).all()
     return units, projects
