@@ -1,4 +1,4 @@
-"""The SQLAlchemy extension, UTC time columns and SQLite connection settings."""
+"""The SQLAlchemy extension, UTC time columns and each backend's connection settings."""
 
 from datetime import UTC, datetime
 
@@ -60,6 +60,59 @@ def _sqlite_pragmas(dbapi_connection, _connection_record):
 
 
 _sqlite_busy_timeout_ms = 5000
+
+
+# PostgreSQL: psycopg prepares a statement on the server after its fifth run on a connection,
+# so the server stops parsing and planning it, but forgets every prepared statement at each
+# ROLLBACK. Every request ends its transaction with one (the session's close, the pool's
+# reset), so nothing stayed prepared. A transaction that only read ends with COMMIT instead:
+# the same for the data, and the statements stay (measured: the due list's PostgreSQL CPU
+# 6.8 -> 4.4 ms a request; docs/benchmarks.md). Behind a pooler that cannot keep prepared
+# statements, connect_args={"prepare_threshold": None} in SQLALCHEMY_ENGINE_OPTIONS turns
+# preparing off (docs/deploy.md).
+_pg_connection_class = None
+
+
+def _keep_prepared_class():
+    global _pg_connection_class
+    if _pg_connection_class is None:
+        import psycopg
+        from psycopg import pq
+
+        class KeepPrepared(psycopg.Connection):
+            """A connection whose read-only transactions end with COMMIT, not ROLLBACK."""
+
+            wrote = False  # set by _note_writes for anything but a SELECT
+
+            def rollback(self):
+                if not self.wrote and self.pgconn.transaction_status == pq.TransactionStatus.INTRANS:
+                    return self.commit()
+                self.wrote = False
+                return super().rollback()
+
+            def commit(self):
+                self.wrote = False
+                return super().commit()
+
+        _pg_connection_class = KeepPrepared
+    return _pg_connection_class
+
+
+@event.listens_for(Engine, "do_connect")
+def _pg_connect(dialect, _connection_record, cargs, cparams):
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        return _keep_prepared_class().connect(*cargs, **cparams)
+    return None  # the dialect connects as usual
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, _cursor, statement, _parameters, _context, _executemany):
+    """Mark the transaction as written unless the statement is a plain SELECT (a CTE, a
+    SAVEPOINT, a SET count as writes: a real ROLLBACK is never wrong)."""
+    if _pg_connection_class is not None and not statement.lstrip()[:6].upper() == "SELECT":
+        dbapi = conn.connection.dbapi_connection
+        if isinstance(dbapi, _pg_connection_class):
+            dbapi.wrote = True
 
 
 def ping():

@@ -75,6 +75,9 @@ class Case(db.Model):
             "org_path",
             "next_due_at",
             "state",  # the due list leaves out what waits on others by state, from the index alone
+            # and the ids it reads, so PostgreSQL answers from the index without visiting a row
+            # (SQLite's indexes hold the rowid, the id, anyway).
+            "id",
             postgresql_ops={"org_path": "text_pattern_ops"},
         ),
         # The reminder scan's two sources (scheduler/scan.py): each holds only the cases

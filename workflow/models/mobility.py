@@ -33,7 +33,8 @@ class MobilityRecord(db.Model):
 
     __table_args__ = (
         Index("ix_mobility_records_case_current", "case_id", "is_current"),
-        Index("ix_mobility_records_current_situation", "is_current", "situation"),
+        # case_id too: the due list reads the registered members' case ids from the index alone.
+        Index("ix_mobility_records_current_situation", "is_current", "situation", "case_id"),
     )
 
 
