@@ -19,3 +19,11 @@ def under(column, path):
     if db.session.get_bind().dialect.name == "sqlite":
         return column.op("GLOB")(path + "*")
     return column.like(path + "%")
+
+
+def pattern(path):
+    """The LIKE pattern of the subtree at path, for a statement built once with a bound
+    parameter (SQLite uses the index for it too: workflow/db.py turns on case_sensitive_like)."""
+    if not _PATH.match(path or ""):
+        raise ValueError(f"not an org path: {path!r}")
+    return path + "%"
