@@ -14,12 +14,14 @@ import psycopg
 import pytest
 
 from i18n import build
-from tests.support import pgserver
+from tests.support import pgserver, url_builders
 from tests.support.factories import PASSWORD, TEST_CONFIG, Factory
 from tests.support.security.pii_scan import pii_scan, pytest_configure, pytest_terminal_summary  # noqa: F401  (scans every response and log line)
 from workflow import MIGRATIONS
 from workflow.db import db
 from wsgi import create_app
+
+url_builders.install()  # one compiled URL builder per rule for all the suite's apps
 
 
 def pytest_sessionstart(session):

@@ -1,6 +1,7 @@
 """Helpers every test area shares: the repository root, free ports, a frozen clock, the
 throwaway PostgreSQL server (pgserver), data factories (factories), logged-in worker and
-member helpers (worker, member), and the security probes and the PII scan (security/)."""
+member helpers (worker, member), the URL builders shared by the suite's apps (url_builders),
+and the security probes and the PII scan (security/)."""
 
 import os
 import socket
