@@ -111,9 +111,10 @@ class Pages:
             sql.DUE_COUNTS.replace("{waiting}", self.not_waiting), self.scope, self.scope, self.instant(now),
             self.instant(now), self.instant(now + SOON), self.scope)[0]
         next_cursor = f"{ids[self.per_page - 1]}" if len(ids) > self.per_page else None
+        choices = self.query(sql.CHOICES, self.path + "%")
         return self.due_page.render(
             rows=rows, total=total, overdue=overdue, soon=soon, incoming=incoming, waiting=waiting, next_cursor=next_cursor,
-            states=self.states, units=self.query(sql.UNITS, self.path + "%"), projects=self.query(sql.PROJECTS))
+            states=self.states, units=[r[1:3] for r in choices if r[0] == 0], projects=[r[1:3] for r in choices if r[0] == 1])
 
     def show(self, case_id):
         found = self.query(sql.CASE, case_id, self.scope)

@@ -39,8 +39,10 @@ FROM (SELECT count(*) AS total, coalesce(sum(CASE WHEN cases.next_due_at <= ? TH
       FROM cases WHERE cases.org_path {under} ? AND cases.next_due_at IS NOT NULL
         AND cases.state NOT IN {waiting}) AS listed
 """
-UNITS = "SELECT id, name FROM org_units WHERE path LIKE ? ORDER BY path"
-PROJECTS = "SELECT id, name FROM projects ORDER BY id"
+CHOICES = """
+SELECT 0 AS kind, id, name, path AS sort FROM org_units WHERE path LIKE ?
+UNION ALL SELECT 1, id, name, '' FROM projects ORDER BY kind, sort, id
+"""
 
 # The case page: the case with what it shows of its person, project, units and worker
 # (the ORM loads these one by one; a careful hand joins them), then case_page.context():

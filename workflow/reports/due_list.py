@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select
 
 from workflow.db import db
 from workflow.models import Case, Household, HouseholdMember, OrgUnit, Person, Project
@@ -41,9 +41,14 @@ ROWS = (
                  .outerjoin(_households, _households.c.id == _members.c.household_id))
     .where(_cases.c.id.in_(bindparam("ids", expanding=True)))
 )
-UNITS = (select(_units.c.id, _units.c.name).where(_units.c.path.like(bindparam("path")))
-         .order_by(_units.c.path))
-PROJECTS = select(_projects.c.id, _projects.c.name).order_by(_projects.c.id)
+# The filter form's choices in one statement: the subtree's units by path (kind 0), then the
+# projects by id (kind 1).
+CHOICES = (
+    select(literal(0).label("kind"), _units.c.id, _units.c.name, _units.c.path.label("sort"))
+    .where(_units.c.path.like(bindparam("path")))
+    .union_all(select(literal(1), _projects.c.id, _projects.c.name, literal("")))
+    .order_by("kind", "sort", "id")
+)
 
 @dataclass
 class Filters:
@@ -244,6 +249,5 @@ def due_list(user, args, per_page, now):
 
 def filter_choices(user):
     """The filter form's units of the user's subtree (by path) and projects, as (id, name) rows."""
-    units = db.session.execute(UNITS, {"path": user.org_unit.path + "%"}).all()
-    projects = db.session.execute(PROJECTS).all()
-    return units, projects
+    rows = db.session.execute(CHOICES, {"path": user.org_unit.path + "%"}).all()
+    return [row for row in rows if row.kind == 0], [row for row in rows if row.kind == 1]
