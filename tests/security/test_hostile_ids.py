@@ -15,7 +15,9 @@ from tests.support.security.formdata import plausible_form
 from tests.support.security.routes import all_rules, build, int_args, methods, variants
 from workflow.db import db
 
-HOSTILE = [str(MAX_ID + 1), str(2**63), "99999999999999999999999", "-1", "abc", "9" * 10_000, "１" * 30]
+# Past int32 (PostgreSQL's integer), past int64 (SQLite's, and any driver's), negative, a word,
+# 10,000 digits, full-width digits (Python's int() reads them).
+HOSTILE = [str(MAX_ID + 1), str(2**63), "-1", "abc", "9" * 10_000, "１" * 30]
 PLACEHOLDER = 987654321  # built into a path, then replaced by the hostile value
 # Every name a query string or form carries an id (or a page) under.
 ID_NAMES = ("case_id", "case", "unit", "project", "worker", "user", "to_worker", "to_unit_id",
