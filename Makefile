@@ -8,10 +8,9 @@ PORT ?= 5000
 
 .PHONY: run test install system-deps db demo lint bench clean translations messages
 
-# --no-compile: Python writes the bytecode of what it imports, not of every file (8 s less).
 $(BIN)/activate: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(BIN)/activate
 
 install: $(BIN)/activate
