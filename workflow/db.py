@@ -106,13 +106,24 @@ def _pg_connect(dialect, _connection_record, cargs, cparams):
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _note_writes(conn, _cursor, statement, _parameters, _context, _executemany):
-    """Mark the transaction as written unless the statement is a plain SELECT (a CTE, a
-    SAVEPOINT, a SET count as writes: a real ROLLBACK is never wrong)."""
-    if _pg_connection_class is not None and not statement.lstrip()[:6].upper() == "SELECT":
-        dbapi = conn.connection.dbapi_connection
-        if isinstance(dbapi, _pg_connection_class):
-            dbapi.wrote = True
+def _note_writes(conn, _cursor, statement, _parameters, context, _executemany):
+    """Mark the transaction as written unless the statement only reads: a plain SELECT, or a
+    compiled select() that starts with a CTE (WITH ... SELECT; the due list runs one on every
+    view). Text that starts with WITH, a SAVEPOINT, a SET count as writes: a real ROLLBACK is
+    never wrong, only slower."""
+    if _pg_connection_class is None or _reads_only(statement, context):
+        return
+    dbapi = conn.connection.dbapi_connection
+    if isinstance(dbapi, _pg_connection_class):
+        dbapi.wrote = True
+
+
+def _reads_only(statement, context):
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT":
+        return True
+    compiled = getattr(context, "compiled", None)
+    return head.startswith("WITH") and compiled is not None and getattr(compiled.statement, "is_select", False)
 
 
 def ping():

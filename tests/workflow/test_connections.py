@@ -2,7 +2,7 @@
 statements of a transaction that only read stay prepared for the next one (workflow/db.py)."""
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from workflow.db import db
@@ -60,3 +60,26 @@ def test_statements_of_a_read_only_transaction_stay_prepared(app, backend, make)
         conn.rollback()
         assert conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() == 0
         assert conn.execute(select(Case.group_name).where(Case.id == case.id)).scalar() != "回滚掉"
+
+
+def test_a_select_with_a_cte_is_a_read_and_a_cte_write_is_not(app, backend, make):
+    """WITH ... SELECT from select() keeps the statements; WITH in text, or a write with a
+    CTE, is rolled back for real (workflow/db.py: _reads_only)."""
+    if backend != "postgresql":
+        pytest.skip("psycopg's server-side prepared statements are PostgreSQL's")
+    case = make.case("visited")
+    ids = select(Case.id).where(Case.id == case.id).cte("ids")
+    statement = select(Case.state).where(Case.id.in_(select(ids.c.id)))
+    with db.engine.connect() as conn:
+        for _ in range(6):
+            assert conn.execute(statement).scalar() == "visited"
+            conn.rollback()
+        prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+        assert any(s.startswith("WITH ids AS") for s in prepared), prepared
+        renamed = update(Case).where(Case.id.in_(select(ids.c.id))).values(group_name="CTE写的")
+        conn.execute(renamed)
+        conn.rollback()
+        assert conn.execute(select(Case.group_name).where(Case.id == case.id)).scalar() != "CTE写的"
+        conn.execute(text("WITH x AS (SELECT 1) UPDATE cases SET group_name = 'text写的'"))
+        conn.rollback()
+        assert conn.execute(select(func.count()).where(Case.group_name == "text写的")).scalar() == 0

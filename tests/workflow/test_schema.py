@@ -2,9 +2,11 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from workflow.db import db
+from workflow.models import Case
+from workflow.subtree import under
 
 
 def test_migrations_match_the_models(app):
@@ -23,14 +25,21 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app, backend):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_subtree_query_uses_the_path_index(app, backend):
-    sql = "SELECT id FROM cases WHERE org_path LIKE '/1/2/%' ORDER BY next_due_at"
-    if backend == "sqlite":
-        with db.engine.connect() as conn:  # the app's own connection settings, nothing added
-            plan = " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
-        assert "ix_cases_org_path_due" in plan
-    else:
-        with db.engine.connect() as conn:
-            conn.execute(text("SET enable_seqscan = off"))
-            plan = " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql)))
-        assert "ix_cases_org_path_due" in plan
+def _plan(statement, backend):
+    """The database's plan of statement (with its values in the text), as one string."""
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    with db.engine.connect() as conn:  # the app's own connection settings, nothing added
+        if backend == "sqlite":
+            return " ".join(str(r) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        conn.execute(text("SET enable_seqscan = off"))
+        return " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql)))
+
+
+def test_subtree_conditions_use_the_path_indexes(app, backend):
+    listed = select(Case.id).where(under(Case.org_path, "/1/2/")).order_by(Case.next_due_at)
+    assert "ix_cases_org_path_due" in _plan(listed, backend)
+    incoming = select(func.count()).where(Case.handover_to_path.is_not(None), under(Case.handover_to_path, "/1/2/"))
+    plan = _plan(incoming, backend)
+    assert "ix_cases_handover_to_path" in plan
+    if backend == "postgresql":  # the subtree is the index's range, not a filter on every handover
+        assert "(handover_to_path ~>=~ '/1/2/'::text)" in plan.split("Index Cond:", 1)[1], plan

@@ -44,7 +44,7 @@ class Case(db.Model):
     # A pending handover: the sending side stays responsible until it is answered.
     handover_kind: Mapped[str | None] = mapped_column(String(20))  # resettle / transfer
     handover_to_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
-    handover_to_path: Mapped[str | None] = mapped_column(String(255), index=True)
+    handover_to_path: Mapped[str | None] = mapped_column(String(255))  # ix_cases_handover_to_path below
     handover_external: Mapped[str | None] = mapped_column(String(200))
     handover_from_state: Mapped[str | None] = mapped_column(String(32))
     receipt_number: Mapped[str | None] = mapped_column(String(100))
@@ -80,6 +80,8 @@ class Case(db.Model):
             "id",
             postgresql_ops={"org_path": "text_pattern_ops"},
         ),
+        # The handovers addressed to a subtree: a range of the path (workflow/subtree.py).
+        Index("ix_cases_handover_to_path", "handover_to_path", postgresql_ops={"handover_to_path": "text_pattern_ops"}),
         # The reminder scan's two sources (scheduler/scan.py): each holds only the cases
         # that may need a look, so a range over it costs what there is to do. No plain
         # next_due_at index: SQLite would prefer it for the second range and walk every due case.

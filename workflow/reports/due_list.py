@@ -16,7 +16,7 @@ from workflow.db import db
 from workflow.models import Case, Household, HouseholdMember, OrgUnit, Person, Project
 from workflow.process.engine import get_engine
 from workflow.reports import mobility
-from workflow.subtree import under
+from workflow.subtree import pattern, under
 
 # due/soon: what the user can act on; waiting: what waits on someone else (a review, the
 # receiving unit's answer), never counted as the user's overdue work; incoming: handovers
@@ -249,5 +249,5 @@ def due_list(user, args, per_page, now):
 
 def filter_choices(user):
     """The filter form's units of the user's subtree (by path) and projects, as (id, name) rows."""
-    rows = db.session.execute(CHOICES, {"path": user.org_unit.path + "%"}).all()
+    rows = db.session.execute(CHOICES, {"path": pattern(user.org_unit.path)}).all()
     return [row for row in rows if row.kind == 0], [row for row in rows if row.kind == 1]
