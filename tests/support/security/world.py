@@ -93,7 +93,9 @@ def secrets_of(case):
 
 
 def snapshot(case):
-    """What a refused or foreign request must leave as it was: one statement, as committed."""
+    """What a refused or foreign request must leave as it was: one statement, as committed.
+    case: a Case or its id (an id reads nothing else: a Case expired by a commit reloads first)."""
+    case_id = case if isinstance(case, int) else case.id
     def count(model):
         return select(func.count()).select_from(model).where(model.case_id == Case.id).scalar_subquery()
 
@@ -101,7 +103,7 @@ def snapshot(case):
         select(Case.state, Case.version, Case.org_unit_id, Case.org_path, Case.worker_id, Case.person_id,
                Case.project_id, Case.handover_to_unit_id, Person.name.label("person_name"), Person.id_hash,
                *(count(model).label(model.__tablename__) for model in (ContactLog, RegistrationEntry, TransitionRecord)))
-        .join(Person, Person.id == Case.person_id).where(Case.id == case.id)).one()
+        .join(Person, Person.id == Case.person_id).where(Case.id == case_id)).one()
     return row._asdict()
 
 
