@@ -123,19 +123,12 @@ def case_row(case_id, now):
 
 
 
-def subtree_rows(path, now, registered_only=False, where=None):
+def subtree_rows(path, now, where=None):
     """Every party member's mobility and clocks in the subtree at path (None: everywhere).
 
-    registered_only: only members whose situation carries a clock of its own (流动, 出国(境),
-    毕业生), so the read follows the registered mobile members, not every member.
     where: a further condition (registered(), crossed_local(...)) on the cases read.
     """
     policy, today, states, tz = get_policy(), local_day(now), _hand_over_states(), zone()
-    if registered_only:
-        ids_statement, rows_statement = _registered_statements(policy)
-        ids = db.session.scalars(ids_statement, bounds(path)).all()
-        found = db.session.execute(rows_statement, {"ids": ids}).all() if ids else ()
-        return [_row(r, policy, today, states, tz) for r in found]
     statement = _statement(policy)
     if path is not None:
         statement = statement.where(under(_cases.c.org_path, path))
@@ -146,31 +139,93 @@ def subtree_rows(path, now, registered_only=False, where=None):
 
 
 _REGISTERED = {}
+# A deadline falls so many days later than a day from add_months() at most (08-31 + 6 months
+# is 02-28, three days short of 08-28 + 6): the candidates' margin, with room to spare.
+_MONTH_END_SLACK = timedelta(days=7)
 
 
 def _registered_statements(policy):
-    """The registered mobile members of a subtree as two statements, built once per policy
-    and backend: their ids (bound: subtree.bounds()), from two covering indexes, then their
-    rows by id (bound: ids).
+    """The registered mobile members of a subtree who may have a deadline within its lead
+    days, as two statements built once per policy and backend: their ids (bound: subtree.bounds()
+    and _candidate_values()), from covering indexes, then their rows by id (bound: ids).
 
-    Apart, each is a statement PostgreSQL plans once and keeps (a generic plan): in one, with
-    the ids in a CTE, it planned the whole read again on every run (0.9 ms, more than running
-    it). Folded into one join, a planner walks every case of the subtree to find the few
-    (measured at 100,000 cases: 1,587 buffers against 33). Most subtrees have none: then the
-    rows' read is not run at all. The due list runs this on every view."""
-    names = tuple(s.name for s in policy.situations.values() if s.mobile or s.abroad or s.graduate)
+    The ids' conditions are a superset of what tasks.items() shows: each clock's deadline
+    add_months(base, months) <= day is asked as base <= add_months(day, -months) + a week,
+    so tasks.items() still decides exactly, but only for the few it may concern; most
+    registered members have nothing due for months and cost one index probe.
+
+    Apart, each statement is one PostgreSQL plans once and keeps (a generic plan): in one,
+    with the ids in a CTE, it planned the whole read again on every run (0.9 ms, more than
+    running it). Most subtrees have no candidate: then the rows' read is not run at all.
+    The due list runs this on every view."""
+    flagged = [s for s in policy.situations.values() if s.mobile or s.abroad or s.graduate]
     dialect = db.session.get_bind().dialect.name
-    key = (tuple(policy.report_kinds), tuple(policy.ends_in), names, dialect)
+    key = (tuple(policy.report_kinds), tuple(policy.ends_in), tuple(s.name for s in flagged), dialect)
     if key not in _REGISTERED:
+        names = tuple(s.name for s in flagged)
         ids = (select(_cases.c.id).select_from(_cases.join(_records, _records.c.case_id == _cases.c.id))
                .where(_records.c.is_current.is_(True),
                       # the policy's names in the text: a generic plan then knows how few they are
                       _records.c.situation.in_(bindparam("names", names, expanding=True, literal_execute=True)),
-                      bound_under(_cases.c.org_path, dialect)))
+                      or_(*(_candidate(s, policy) for s in flagged)), bound_under(_cases.c.org_path, dialect)))
         rows = (_statement(policy).where(_cases.c.id.in_(bindparam("ids", expanding=True)))
                 .order_by(_units.c.name, _people.c.name, _cases.c.id))
         _REGISTERED[key] = ids, rows
     return _REGISTERED[key]
+
+
+def _candidate(situation, policy):
+    """SQL: a member in this situation may have one of its deadlines within the lead days."""
+    since = _records.c.since
+
+    def based_on(day, reached_at, kinds=None):  # max(since, the last reached contact's day) <= day
+        later = [_contacts.c.case_id == _cases.c.id, _contacts.c.outcome == "reached",
+                 _contacts.c.contacted_at >= bindparam(reached_at)]
+        if kinds is not None:
+            later.append(_contacts.c.kind.in_(kinds))
+        return and_(or_(since.is_(None), since <= bindparam(day)), ~select(_contacts.c.id).where(*later).exists())
+
+    found = []
+    if situation.mobile:
+        found.append(based_on("report_day", "report_at", policy.report_kinds))
+        found.append(select(_certificates.c.id).where(
+            _certificates.c.case_id == _cases.c.id, _certificates.c.status == "active",
+            _certificates.c.expires_on <= bindparam("certificate_day")).exists())
+    if situation.abroad:
+        found.append(based_on("abroad_day", "abroad_at"))
+    if situation.graduate:
+        found.append(or_(since.is_(None), since <= bindparam("graduate_day")))
+    if situation.suggest_transfer:  # 应转尽转: settled elsewhere, an open task from that day on
+        found.append(select(_entries.c.id).where(
+            _entries.c.case_id == _cases.c.id, _entries.c.item == "destination_address",
+            _entries.c.is_current.is_(True), _entries.c.address_kind == "resettlement").exists())
+    return and_(_records.c.situation == bindparam(None, situation.name, unique=True, literal_execute=True),
+                or_(*found))
+
+
+def _candidate_values(policy, today, tz):
+    """The bound days and instants of _candidate() as of the local day today."""
+    lead = policy.reminders
+
+    def cut(lead_days, months):
+        day = add_months(today + timedelta(days=lead_days), -policy.months(months)) + _MONTH_END_SLACK
+        # a contact on that local day or before leaves the base there; one after moves it past
+        return day, datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+
+    report_day, report_at = cut(lead["report_lead_days"], "report_every_months")
+    abroad_day, abroad_at = cut(lead["report_lead_days"], "abroad_contact_months")
+    graduate_day, _ = cut(lead["report_lead_days"], "graduate_keep_months")
+    return {"report_day": report_day, "report_at": report_at, "abroad_day": abroad_day, "abroad_at": abroad_at,
+            "graduate_day": graduate_day, "certificate_day": today + timedelta(days=lead["certificate_lead_days"])}
+
+
+def _due_candidates(path, now):
+    """The rows of _registered_statements() for the subtree at path."""
+    policy, today, states, tz = get_policy(), local_day(now), _hand_over_states(), zone()
+    ids_statement, rows_statement = _registered_statements(policy)
+    ids = db.session.scalars(ids_statement, {**bounds(path), **_candidate_values(policy, today, tz)}).all()
+    found = db.session.execute(rows_statement, {"ids": ids}).all() if ids else ()
+    return [_row(r, policy, today, states, tz) for r in found]
 
 
 LOCAL = "local"  # the situation of a member with no record: the one the SQL fast path knows
@@ -243,6 +298,6 @@ def reminder_rows(now):
 def due_items(path, now):
     """The registered mobile members' deadlines within their lead days, most pressing first."""
     policy, today = get_policy(), local_day(now)
-    pairs = [(row, item) for row in subtree_rows(path, now, registered_only=True)
+    pairs = [(row, item) for row in _due_candidates(path, now)
              for item in tasks.items(row, policy, today) if item.kind != "line"]
     return sorted(pairs, key=lambda pair: (pair[1].due_on, pair[0].case_id))
