@@ -5,7 +5,6 @@ migrations: "empty" (schema only) and "base" (the demo org tree, accounts and
 projects, no cases). Each test gets its own copy, so tests never share rows.
 """
 
-import itertools
 import os
 import shutil
 
@@ -14,7 +13,7 @@ import psycopg
 import pytest
 
 from i18n import build
-from tests.support import pgserver, url_builders
+from tests.support import engines, pgserver, url_builders
 from tests.support.factories import PASSWORD, TEST_CONFIG, Factory
 from tests.support.security.pii_scan import pii_scan, pytest_configure, pytest_terminal_summary  # noqa: F401  (scans every response and log line)
 from workflow import MIGRATIONS
@@ -22,6 +21,7 @@ from workflow.db import db
 from wsgi import create_app
 
 url_builders.install()  # one compiled URL builder per rule for all the suite's apps
+engines.install()  # one engine, with its compiled SQL, per test database URI
 
 
 def pytest_sessionstart(session):
@@ -89,36 +89,50 @@ def templates(backend, tmp_path_factory, request):
     return {"empty": "tpl_empty", "base": "tpl_base", "server": server}
 
 
-_counter = itertools.count()
+@pytest.fixture(scope="session")
+def _database_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("databases")
 
 
 @pytest.fixture
-def database(backend, templates, tmp_path):
-    """Yield a factory: database(kind) -> URI of a fresh copy of a template."""
+def database(backend, templates, _database_folder):
+    """Yield a factory: database(kind) -> URI of a fresh copy of a template.
+
+    The n-th copy of every test of a worker has the same URI (file path or database name),
+    made afresh from the template: the apps then share one engine per URI and with it the
+    compiled SQL (tests/support/engines.py)."""
     made = []
 
     def copy(kind="base"):
         if backend == "sqlite":
-            target = tmp_path / f"db-{kind}-{len(made)}.sqlite3"
+            target = _database_folder / f"db-{len(made)}.sqlite3"
+            for leftover in (target, *(target.with_name(target.name + end) for end in ("-wal", "-shm", "-journal"))):
+                leftover.unlink(missing_ok=True)  # an old -wal next to a new copy would be replayed into it
             shutil.copyfile(templates[kind], target)
-            made.append(target)
-            return f"sqlite:///{target}"
-        name = f"t_{os.getpid()}_{next(_counter)}"
-        server = templates["server"]
-        with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
-            # FILE_COPY: 42 ms a copy of the base template, where PostgreSQL 15's default
-            # WAL_LOG takes 277 ms (it writes every block to the WAL); the suite makes ~750.
-            strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {templates[kind]}{strategy}")
-        made.append(name)
-        return server.url(name)
+            made.append(f"sqlite:///{target}")
+        else:
+            name = f"t_{os.getpid()}_{len(made)}"
+            server = templates["server"]
+            url = server.url(name)
+            engines.release(url)
+            with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # left by a test that crashed
+                # FILE_COPY: 42 ms a copy of the base template, where PostgreSQL 15's default
+                # WAL_LOG takes 277 ms (it writes every block to the WAL); the suite makes ~750.
+                strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+                conn.execute(f"CREATE DATABASE {name} TEMPLATE {templates[kind]}{strategy}")
+            made.append(url)
+        engines.register(made[-1])
+        return made[-1]
 
     yield copy
+    for url in made:
+        engines.release(url)
     if backend != "sqlite" and made:
         server = templates["server"]
         with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
-            for name in made:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            for url in made:
+                conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 def make_app(database, tmp_path, monkeypatch, kind="base", **overrides):
