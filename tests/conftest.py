@@ -37,7 +37,17 @@ def pytest_addoption(parser):
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         wanted = [b.strip() for b in metafunc.config.getoption("--backends").split(",") if b.strip()]
-        metafunc.parametrize("backend", wanted, scope="session")
+        metafunc.parametrize("backend", _one_for_browsers(metafunc, wanted), scope="session")
+
+
+def _one_for_browsers(metafunc, wanted):
+    """A browser test checks what the phone shows and does; the functions under it run on
+    both backends in the rest of the suite. So it runs on one: PostgreSQL, production's
+    database, when enabled. The whole walk (@pytest.mark.every_backend) runs on each. This
+    halves the browser's share of the suite: Chromium took a quarter of its CPU."""
+    if "browser" not in metafunc.definition.path.parts or metafunc.definition.get_closest_marker("every_backend"):
+        return wanted
+    return ["postgresql"] if "postgresql" in wanted else wanted[:1]
 
 
 @pytest.hookimpl(tryfirst=True)

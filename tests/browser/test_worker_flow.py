@@ -217,6 +217,7 @@ def some_work_due(app):
 
 
 @pytest.mark.heavy
+@pytest.mark.every_backend  # the one browser walk from listing to closed, on each database
 def test_worker_walks_one_case_from_listing_to_closed_on_a_phone(phone, live_app, backend):
     synth = Synth(4242)
     some_work_due(live_app)
