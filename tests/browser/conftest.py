@@ -17,7 +17,7 @@ from workflow.db import db
 
 CHROMIUM = os.environ.get("DONGQIAN_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"] + os.environ.get("XFLAGS", "").split()
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def pytest_collection_modifyitems(items):
