@@ -106,20 +106,25 @@ def _database_folder(tmp_path_factory):
 
 @pytest.fixture
 def database(backend, templates, _database_folder):
-    """Yield a factory: database(kind) -> URI of a fresh copy of a template.
+    """Yield a factory: database(kind) -> URI of a fresh copy of a template."""
+    yield from database_copies(backend, templates, _database_folder)
 
-    The n-th copy of every test of a worker has the same URI (file path or database name),
-    made afresh from the template: the apps then share one engine per URI and with it the
-    compiled SQL (tests/support/engines.py)."""
+
+def database_copies(backend, templates, folder):
+    """The `database` fixture's body (a plain generator, so tests/test_databases.py can run it
+    twice in one test). The n-th copy of every test of a worker has the same URI (file path
+    or database name), made afresh from the template: the apps then share one engine per URI
+    and with it the compiled SQL (tests/support/engines.py)."""
     made = []
 
     def copy(kind="base"):
         if backend == "sqlite":
-            target = _database_folder / f"db-{len(made)}.sqlite3"
+            target = folder / f"db-{len(made)}.sqlite3"
+            url = f"sqlite:///{target}"
+            engines.release(url)  # no pooled connection may outlive the file it points at
             for leftover in (target, *(target.with_name(target.name + end) for end in ("-wal", "-shm", "-journal"))):
                 leftover.unlink(missing_ok=True)  # an old -wal next to a new copy would be replayed into it
             shutil.copyfile(templates[kind], target)
-            made.append(f"sqlite:///{target}")
         else:
             name = f"t_{os.getpid()}_{len(made)}"
             server = templates["server"]
@@ -131,9 +136,9 @@ def database(backend, templates, _database_folder):
                 # WAL_LOG takes 277 ms (it writes every block to the WAL); the suite makes ~750.
                 strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
                 conn.execute(f"CREATE DATABASE {name} TEMPLATE {templates[kind]}{strategy}")
-            made.append(url)
-        engines.register(made[-1])
-        return made[-1]
+        made.append(url)
+        engines.register(url)
+        return url
 
     yield copy
     for url in made:
